@@ -1,0 +1,64 @@
+# pmo — the two commands a new user needs: `make run` and `make test`.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV := .venv
+BIN := $(VENV)/bin
+# Python 3.12 or newer: python3.13, python3.12, or python3 when it is new enough (pyenv reads
+# .python-version). Override with `make run PYTHON=/path/to/python3.12`.
+PYTHON ?= $(shell for candidate in python3.13 python3.12 python3; do \
+	  path=$$(command -v $$candidate 2>/dev/null) || continue; \
+	  $$path -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { echo $$path; break; }; \
+	done)
+
+.PHONY: help run test bench lint contracts migrations-check browser clean
+
+help:
+	@echo "make run    set up .venv, migrate, load the demo when empty, serve on http://127.0.0.1:8000"
+	@echo "make test   set up .venv with test tools, then lint, import contracts, migrations check, tests"
+	@echo "make bench  run every benchmark at its default size"
+
+$(BIN)/python:
+	@test -n "$(PYTHON)" || { echo "pmo needs Python 3.12 or newer: install it, or pass PYTHON=/path/to/python3.12"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv
+
+$(VENV)/.runtime-installed: $(BIN)/python requirements.lock pyproject.toml
+	$(BIN)/uv pip install --quiet --python $(BIN)/python -r requirements.lock
+	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -e .
+	@touch $@
+
+$(VENV)/.test-installed: $(VENV)/.runtime-installed requirements-test.lock
+	$(BIN)/uv pip install --quiet --python $(BIN)/python -r requirements-test.lock
+	@touch $@
+
+run: $(VENV)/.runtime-installed
+	$(BIN)/pmo migrate --verbosity 0
+	$(BIN)/pmo demo --if-empty
+	$(BIN)/pmo serve
+
+browser:
+	@command -v chromium >/dev/null || { echo "Installing the system Chromium for browser tests"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) >/dev/null; }
+
+lint: $(VENV)/.test-installed
+	$(BIN)/ruff check src tests benchmarks
+
+contracts: $(VENV)/.test-installed
+	$(BIN)/lint-imports --no-cache
+
+migrations-check: $(VENV)/.test-installed
+	PMO_VAR_DIR=$$(mktemp -d) $(BIN)/pmo manage makemigrations --check --dry-run
+
+# PMO_TEST_DATABASE_URL (e.g. postgres://postgres@127.0.0.1:5432/test) runs the suite on PostgreSQL.
+test: $(VENV)/.test-installed browser lint contracts migrations-check
+	$(BIN)/pytest tests/engine -p no:django -q
+	PMO_DATABASE_URL="$${PMO_TEST_DATABASE_URL:-sqlite:///:memory:}" PMO_VAR_DIR=$$(mktemp -d) \
+	  DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest -q -p no:cacheprovider --ignore=tests/engine
+
+bench: $(VENV)/.test-installed
+	$(BIN)/pmo bench cpm
+	$(BIN)/pmo bench lists
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""Pages of the core app; ``generic`` holds the base views every app's pages build on."""
