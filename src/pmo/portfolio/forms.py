@@ -67,7 +67,7 @@ class ProjectDependencyForm(UserFormMixin, forms.ModelForm):
 
 class ObjectiveContributionForm(UserFormMixin, forms.Form):
     objective = forms.ModelChoiceField(queryset=StrategicObjective.objects.all())
-    contribution_weight = forms.DecimalField(min_value=0, max_value=100, decimal_places=2, initial=50)
+    contribution_weight = forms.DecimalField(min_value=0, max_value=100, decimal_places=2)
 
 
 ObjectiveContributionFormSet = formset_factory(ObjectiveContributionForm, extra=2, can_delete=True)

@@ -1,0 +1,16 @@
+"""Fixtures shared by every app's tests."""
+
+import pytest
+
+from pmo.core.testing.world import build_world
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # The real hasher is slow by design; tests create many logins.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def world(db):
+    return build_world()
