@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "pmo.portfolio",
     "pmo.api",
     "pmo.web",
+    "pmo.demo",
 ]
 
 MIDDLEWARE = [

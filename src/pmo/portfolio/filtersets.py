@@ -18,8 +18,18 @@ class SearchFilterMixin:
         return queryset.filter(condition)
 
 
+def _people_who(relation: str):
+    """Only the people who hold this part somewhere: a list of every person would be too long."""
+
+    def queryset(request):
+        return Person.objects.filter(**{f"{relation}__isnull": False}).distinct().order_by("full_name")
+
+    return queryset
+
+
 class StrategicObjectiveFilterSet(SearchFilterMixin, django_filters.FilterSet):
     q = django_filters.CharFilter(method="filter_search", label="Search")
+    owner = django_filters.ModelChoiceFilter(queryset=_people_who("objectives_owned"))
     search_fields = ("code", "name")
     is_archived = django_filters.BooleanFilter()
 
@@ -30,6 +40,7 @@ class StrategicObjectiveFilterSet(SearchFilterMixin, django_filters.FilterSet):
 
 class PortfolioFilterSet(SearchFilterMixin, django_filters.FilterSet):
     q = django_filters.CharFilter(method="filter_search", label="Search")
+    manager = django_filters.ModelChoiceFilter(queryset=_people_who("portfolios_managed"))
     search_fields = ("code", "name")
     is_archived = django_filters.BooleanFilter()
 
@@ -40,6 +51,8 @@ class PortfolioFilterSet(SearchFilterMixin, django_filters.FilterSet):
 
 class ProgrammeFilterSet(SearchFilterMixin, django_filters.FilterSet):
     q = django_filters.CharFilter(method="filter_search", label="Search")
+    manager = django_filters.ModelChoiceFilter(queryset=_people_who("programmes_managed"))
+    sro = django_filters.ModelChoiceFilter(queryset=_people_who("programmes_sponsored"), label="SRO")
     search_fields = ("code", "name")
     is_archived = django_filters.BooleanFilter()
 
@@ -53,7 +66,8 @@ class ProjectFilterSet(SearchFilterMixin, django_filters.FilterSet):
     search_fields = ("code", "name", "scope_statement")
     stage = django_filters.MultipleChoiceFilter(choices=LifecycleStage.choices)
     rag = django_filters.MultipleChoiceFilter(choices=RAG.choices, label="RAG")
-    manager = django_filters.ModelChoiceFilter(queryset=Person.objects.all())
+    manager = django_filters.ModelChoiceFilter(queryset=_people_who("projects_managed"))
+    sro = django_filters.ModelChoiceFilter(queryset=_people_who("projects_sponsored"), label="SRO")
     objective = django_filters.ModelChoiceFilter(field_name="objectives", queryset=StrategicObjective.objects.all())
     planned_finish_before = django_filters.DateFilter(field_name="planned_finish", lookup_expr="lte")
     planned_finish_after = django_filters.DateFilter(field_name="planned_finish", lookup_expr="gte")

@@ -64,6 +64,14 @@ class ProjectDependencyForm(UserFormMixin, forms.ModelForm):
         fields = ["provider", "output", "needed_by", "status", "notes"]
         widgets = {"needed_by": DATE, "notes": forms.Textarea(attrs={"rows": 2})}
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A dependency is shared by both projects: keep its current provider selectable even
+        # when the editor cannot see that project otherwise.
+        if self.instance.provider_id:
+            current = Project.objects.filter(pk=self.instance.provider_id)
+            self.fields["provider"].queryset = (self.fields["provider"].queryset | current).distinct()
+
 
 class ObjectiveContributionForm(UserFormMixin, forms.Form):
     objective = forms.ModelChoiceField(queryset=StrategicObjective.objects.all())

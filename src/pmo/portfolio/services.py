@@ -274,7 +274,7 @@ def create_dependency(*, actor, dependent: Project, reason: str = "", **fields) 
 def update_dependency(*, actor, dependency: ProjectDependency, changes: Mapping, reason: str = "") -> ProjectDependency:
     dependency = locked_for(actor, ProjectDependency, dependency.pk, Action.CHANGE)
     provider = changes.get("provider")
-    if provider is not None and not Project.objects.visible_to(actor, Action.VIEW).filter(pk=provider.pk).exists():
+    if provider is not None and provider.pk != dependency.provider_id and not Project.objects.visible_to(actor, Action.VIEW).filter(pk=provider.pk).exists():
         raise InvalidData({"provider": ["No such project is visible to you."]})
     return change_audited(dependency, changes, actor=actor, allowed=DEPENDENCY_FIELDS, reason=reason)
 

@@ -37,6 +37,8 @@ TIMESTAMPS = ("created_at", "updated_at")
 
 
 class StrategicObjectiveViewSet(ArchivableViewSet):
+    """The organisation's strategic objectives and their weights, which projects serve."""
+
     queryset = StrategicObjective.objects.none()
     serializer_class = StrategicObjectiveSerializer
     filterset_class = StrategicObjectiveFilterSet
@@ -49,6 +51,8 @@ class StrategicObjectiveViewSet(ArchivableViewSet):
 
 
 class PortfolioViewSet(ArchivableViewSet):
+    """Portfolios: the top of the portfolio -> programme -> project hierarchy."""
+
     queryset = Portfolio.objects.none()
     serializer_class = PortfolioSerializer
     filterset_class = PortfolioFilterSet
@@ -61,6 +65,8 @@ class PortfolioViewSet(ArchivableViewSet):
 
 
 class ProgrammeViewSet(ArchivableViewSet):
+    """Programmes, each inside one portfolio."""
+
     queryset = Programme.objects.none()
     serializer_class = ProgrammeSerializer
     filterset_class = ProgrammeFilterSet
@@ -73,6 +79,9 @@ class ProgrammeViewSet(ArchivableViewSet):
 
 
 class ProjectViewSet(ArchivableViewSet):
+    """Projects, inside a portfolio and optionally a programme. The lifecycle stage moves through
+    ``{id}/stage/`` (or an update); the objectives served are set with ``{id}/objectives/``."""
+
     queryset = Project.objects.none()
     serializer_class = ProjectSerializer
     filterset_class = ProjectFilterSet
@@ -117,8 +126,9 @@ class ProjectViewSet(ArchivableViewSet):
 
 
 class ProjectDependencyViewSet(UpdateThroughServiceMixin, RemovableViewSet):
-    """Dependencies are changed and deleted rather than archived: a dependency that no longer
-    holds is gone, and its history stays in the audit trail."""
+    """One project needs an output of another by a date. Seen by whoever sees either project,
+    changed by whoever may change the dependent one. Deleted rather than archived: a dependency
+    that no longer holds is gone, and its history stays in the audit trail."""
 
     queryset = ProjectDependency.objects.none()
     serializer_class = ProjectDependencySerializer

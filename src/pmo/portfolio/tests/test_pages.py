@@ -13,7 +13,7 @@ from django.urls import reverse
 from pmo.core.choices import Role, ScopeType
 from pmo.core.models import AuditEvent
 from pmo.core.testing.harness import form_data
-from pmo.core.testing.world import make_login
+from pmo.core.testing.logins import make_login
 from pmo.portfolio import services
 from pmo.portfolio.forms import ProjectForm
 from pmo.portfolio.models import Project

@@ -11,7 +11,7 @@ from pmo.core.choices import Role, ScopeType
 from pmo.core.errors import DomainError, InvalidData, NotFound, PermissionRefused
 from pmo.core.models import AuditEvent, RoleAssignment
 from pmo.core.services import assign_role, revoke_role
-from pmo.core.testing.world import make_login
+from pmo.core.testing.logins import make_login
 from pmo.portfolio import services
 from pmo.portfolio.choices import LifecycleStage
 from pmo.portfolio.models import Project

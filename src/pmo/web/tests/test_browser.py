@@ -4,7 +4,7 @@ project through the form, and finds it in the list."""
 import pytest
 from playwright.sync_api import expect
 
-from pmo.core.testing.world import PASSWORD
+from pmo.core.testing.logins import PASSWORD
 from pmo.portfolio.models import Project
 
 pytestmark = [

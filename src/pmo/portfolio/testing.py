@@ -4,24 +4,12 @@ one user for each row of the permission matrix."""
 from dataclasses import dataclass
 from datetime import date
 
-from django.contrib.auth import get_user_model
-
 from pmo.core import services as core_services
 from pmo.core.choices import Role, ScopeType
 from pmo.core.models import OrganisationUnit, Person, PMOOffice
+from pmo.core.testing.logins import make_login
 from pmo.portfolio import services as portfolio_services
 from pmo.portfolio.models import Portfolio, Programme, Project, ProjectDependency, StrategicObjective
-
-PASSWORD = "correct-horse-battery-9"
-
-
-def make_login(username: str, role: str | None = None, scope_type: str = ScopeType.ORGANISATION, scope_id=None):
-    """A login with its person and, optionally, one role (created as the server's owner would)."""
-    person = core_services.create_login(actor=None, person=None, username=username, password=PASSWORD, full_name=username.title())
-    if role is not None:
-        core_services.assign_role(actor=None, person=person, role=role, scope_type=scope_type, scope_id=scope_id)
-    return get_user_model().objects.get(pk=person.user_id)
-
 
 @dataclass
 class World:
