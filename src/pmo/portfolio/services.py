@@ -260,12 +260,16 @@ def set_project_objectives(
 # --- dependencies between projects ----------------------------------------------------------
 
 
+def _visible_project(actor, project: Project) -> bool:
+    return Project.objects.visible_to(actor, Action.VIEW).filter(pk=project.pk).exists()
+
+
 @transaction.atomic
 def create_dependency(*, actor, dependent: Project, reason: str = "", **fields) -> ProjectDependency:
     _unknown_fields(fields, DEPENDENCY_FIELDS)
     dependent = locked_for(actor, Project, dependent.pk, Action.CHANGE)
     provider = fields.get("provider")
-    if provider is not None and not Project.objects.visible_to(actor, Action.VIEW).filter(pk=provider.pk).exists():
+    if provider is not None and not _visible_project(actor, provider):
         raise InvalidData({"provider": ["No such project is visible to you."]})
     return create_audited(ProjectDependency(dependent=dependent, **fields), actor=actor, reason=reason)
 
@@ -274,7 +278,7 @@ def create_dependency(*, actor, dependent: Project, reason: str = "", **fields) 
 def update_dependency(*, actor, dependency: ProjectDependency, changes: Mapping, reason: str = "") -> ProjectDependency:
     dependency = locked_for(actor, ProjectDependency, dependency.pk, Action.CHANGE)
     provider = changes.get("provider")
-    if provider is not None and provider.pk != dependency.provider_id and not Project.objects.visible_to(actor, Action.VIEW).filter(pk=provider.pk).exists():
+    if provider is not None and provider.pk != dependency.provider_id and not _visible_project(actor, provider):
         raise InvalidData({"provider": ["No such project is visible to you."]})
     return change_audited(dependency, changes, actor=actor, allowed=DEPENDENCY_FIELDS, reason=reason)
 

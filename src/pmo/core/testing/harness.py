@@ -167,7 +167,9 @@ class PermissionMatrix:
     def test_permitted_user_writes_through_ui_with_audit(self, world, resource):
         obj = resource.obj(world)
         before_row, before_events = _state(obj)
-        response = _client(resource.permitted(world), api=False).post(_ui_edit_url(resource, obj), resource.edit_form(obj))
+        response = _client(resource.permitted(world), api=False).post(
+            _ui_edit_url(resource, obj), resource.edit_form(obj)
+        )
         assert response.status_code == 302, getattr(response, "context", {}) and response.context["form"].errors
         after_row, after_events = _state(obj)
         assert resource.changed(before_row, after_row)

@@ -13,11 +13,13 @@ from pmo.core.permissions import build_grants, grants_for
 
 
 def test_grants_fold_roles_by_scope():
-    grants = build_grants([
-        (Role.PROJECT_MANAGER, ScopeType.PROJECT, 7),
-        (Role.TEAM_MEMBER, ScopeType.PROJECT, 8),
-        (Role.PMO_ANALYST, ScopeType.ORGANISATION, None),
-    ])
+    grants = build_grants(
+        [
+            (Role.PROJECT_MANAGER, ScopeType.PROJECT, 7),
+            (Role.TEAM_MEMBER, ScopeType.PROJECT, 8),
+            (Role.PMO_ANALYST, ScopeType.ORGANISATION, None),
+        ]
+    )
     assert grants.allows_everywhere("view") and not grants.allows_everywhere("change")
     assert grants.ids(ScopeType.PROJECT, "change") == {7}
     assert grants.ids(ScopeType.PROJECT, "view") == {7, 8}
@@ -39,9 +41,15 @@ def test_duplicate_unit_code_is_refused_by_field(world):
 
 
 def test_person_changes_are_audited(world):
-    services.update_person(actor=world.org_head, person=world.person, changes={"job_title": "Chief architect"}, reason="Promotion")
+    services.update_person(
+        actor=world.org_head, person=world.person, changes={"job_title": "Chief architect"}, reason="Promotion"
+    )
     event = AuditEvent.objects.for_object(world.person).first()
-    assert (event.before, event.after, event.reason) == ({"job_title": "Architect"}, {"job_title": "Chief architect"}, "Promotion")
+    assert (event.before, event.after, event.reason) == (
+        {"job_title": "Architect"},
+        {"job_title": "Chief architect"},
+        "Promotion",
+    )
 
 
 def test_organisation_records_need_an_organisation_wide_role(world):
@@ -53,25 +61,43 @@ def test_organisation_records_need_an_organisation_wide_role(world):
 
 def test_temporary_office_needs_a_closing_date(world):
     with pytest.raises(InvalidData) as refused:
-        services.create_office(actor=world.admin, name="Programme office", kind="programme_office", is_permanent=False,
-                               scope_type=ScopeType.PROGRAMME, scope_id=world.programme.pk)
+        services.create_office(
+            actor=world.admin,
+            name="Programme office",
+            kind="programme_office",
+            is_permanent=False,
+            scope_type=ScopeType.PROGRAMME,
+            scope_id=world.programme.pk,
+        )
     assert "closes_on" in refused.value.errors
     office = services.create_office(
-        actor=world.admin, name="Programme office", kind="programme_office", is_permanent=False,
-        scope_type=ScopeType.PROGRAMME, scope_id=world.programme.pk, closes_on=date(2027, 6, 30),
+        actor=world.admin,
+        name="Programme office",
+        kind="programme_office",
+        is_permanent=False,
+        scope_type=ScopeType.PROGRAMME,
+        scope_id=world.programme.pk,
+        closes_on=date(2027, 6, 30),
     )
     assert office.pk
 
 
 def test_office_scope_must_exist(world):
     with pytest.raises(InvalidData) as refused:
-        services.create_office(actor=world.admin, name="Ghost office", kind="project_office", scope_type=ScopeType.PROJECT,
-                               scope_id=999_999)
+        services.create_office(
+            actor=world.admin,
+            name="Ghost office",
+            kind="project_office",
+            scope_type=ScopeType.PROJECT,
+            scope_id=999_999,
+        )
     assert "scope_id" in refused.value.errors
 
 
 def test_office_staff_are_added_once_and_audited(world):
-    membership = services.add_office_member(actor=world.org_head, office=world.office, person=world.person, staff_role="head")
+    membership = services.add_office_member(
+        actor=world.org_head, office=world.office, person=world.person, staff_role="head"
+    )
     assert AuditEvent.objects.for_object(membership).get().action == "officemembership.created"
     with pytest.raises(InvalidData):
         services.add_office_member(actor=world.org_head, office=world.office, person=world.person, staff_role="head")
@@ -81,16 +107,36 @@ def test_role_rules(world):
     with pytest.raises(InvalidData):
         services.assign_role(actor=world.admin, person=world.person, role="emperor")
     with pytest.raises(InvalidData, match="whole organisation only"):
-        services.assign_role(actor=world.admin, person=world.person, role=Role.ADMINISTRATOR, scope_type=ScopeType.PROJECT,
-                             scope_id=world.project.pk)
+        services.assign_role(
+            actor=world.admin,
+            person=world.person,
+            role=Role.ADMINISTRATOR,
+            scope_type=ScopeType.PROJECT,
+            scope_id=world.project.pk,
+        )
     with pytest.raises(PermissionRefused):
-        services.assign_role(actor=world.permitted, person=world.person, role=Role.TEAM_MEMBER, scope_type=ScopeType.PROJECT,
-                             scope_id=world.project.pk)
-    services.assign_role(actor=world.admin, person=world.person, role=Role.TEAM_MEMBER, scope_type=ScopeType.PROJECT,
-                         scope_id=world.project.pk)
+        services.assign_role(
+            actor=world.permitted,
+            person=world.person,
+            role=Role.TEAM_MEMBER,
+            scope_type=ScopeType.PROJECT,
+            scope_id=world.project.pk,
+        )
+    services.assign_role(
+        actor=world.admin,
+        person=world.person,
+        role=Role.TEAM_MEMBER,
+        scope_type=ScopeType.PROJECT,
+        scope_id=world.project.pk,
+    )
     with pytest.raises(InvalidData, match="already holds"):
-        services.assign_role(actor=world.admin, person=world.person, role=Role.TEAM_MEMBER, scope_type=ScopeType.PROJECT,
-                             scope_id=world.project.pk)
+        services.assign_role(
+            actor=world.admin,
+            person=world.person,
+            role=Role.TEAM_MEMBER,
+            scope_type=ScopeType.PROJECT,
+            scope_id=world.project.pk,
+        )
 
 
 def test_revoking_a_role_takes_effect_and_is_audited(world):
@@ -111,7 +157,8 @@ def test_audit_events_carry_the_request_id(world):
     client = Client()
     client.force_login(world.org_head)
     response = client.post(
-        f"/people/{world.person.pk}/edit/", {"full_name": "Grace Hopper", "job_title": "Rear admiral", "email": "", "unit": world.unit.pk},
+        f"/people/{world.person.pk}/edit/",
+        {"full_name": "Grace Hopper", "job_title": "Rear admiral", "email": "", "unit": world.unit.pk},
         HTTP_X_REQUEST_ID="req-123",
     )
     assert response.status_code == 302 and response["X-Request-ID"] == "req-123"

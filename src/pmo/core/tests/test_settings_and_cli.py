@@ -41,8 +41,13 @@ def test_secret_key_is_generated_once_and_kept_private(tmp_path, monkeypatch):
 
 def _pmo(*arguments: str, environment: dict[str, str], stdin: str = "") -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "pmo.cli", *arguments], input=stdin, capture_output=True, text=True, env=environment,
-        timeout=120, check=False,
+        [sys.executable, "-m", "pmo.cli", *arguments],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=environment,
+        timeout=120,
+        check=False,
     )
 
 
@@ -55,8 +60,12 @@ def clean_environment(tmp_path) -> dict[str, str]:
 
 def test_check_deploy_passes_for_a_production_configuration(clean_environment):
     production = {
-        **clean_environment, "PMO_SECRET_KEY": "k" * 20 + "Qz8-w3Y_pL0vR5tN2xB7mC4dF9gH1jK6", "PMO_HTTPS": "true",
-        "PMO_ALLOWED_HOSTS": "pmo.example.org", "PMO_DEBUG": "false", "PMO_EMAIL_BACKEND": "smtp",
+        **clean_environment,
+        "PMO_SECRET_KEY": "k" * 20 + "Qz8-w3Y_pL0vR5tN2xB7mC4dF9gH1jK6",
+        "PMO_HTTPS": "true",
+        "PMO_ALLOWED_HOSTS": "pmo.example.org",
+        "PMO_DEBUG": "false",
+        "PMO_EMAIL_BACKEND": "smtp",
     }
     result = _pmo("check", "--deploy", environment=production)
     assert result.returncode == 0, result.stderr

@@ -28,15 +28,27 @@ def _signed_in(user) -> Client:
 def _add_projects(world, count: int, start: int = 100):
     for number in range(start, start + count):
         project = services.create_project(
-            actor=world.admin, portfolio=world.portfolio, programme=world.programme, code=f"BULK-{number}",
-            name=f"Bulk project {number}", planned_finish=date(2027, 1, 1),
+            actor=world.admin,
+            portfolio=world.portfolio,
+            programme=world.programme,
+            code=f"BULK-{number}",
+            name=f"Bulk project {number}",
+            planned_finish=date(2027, 1, 1),
         )
         services.set_project_objectives(actor=world.admin, project=project, contributions={world.objective: 10})
 
 
 LIST_PAGES = [
-    "portfolio:project_list", "portfolio:programme_list", "portfolio:portfolio_list", "portfolio:objective_list",
-    "portfolio:dependency_list", "core:person_list", "core:unit_list", "core:office_list", "core:audit_list", "web:home",
+    "portfolio:project_list",
+    "portfolio:programme_list",
+    "portfolio:portfolio_list",
+    "portfolio:objective_list",
+    "portfolio:dependency_list",
+    "core:person_list",
+    "core:unit_list",
+    "core:office_list",
+    "core:audit_list",
+    "web:home",
 ]
 
 
@@ -85,8 +97,17 @@ def test_create_project_through_the_form(world):
     client = _signed_in(world.permitted)
     response = client.post(
         reverse("portfolio:project_create"),
-        {"portfolio": world.portfolio.pk, "programme": world.programme.pk, "code": "HERE-9", "name": "Self-service portal",
-         "stage": "proposed", "budget": "120000", "rag": "green", "planned_start": "2026-03-02", "planned_finish": "2026-09-30"},
+        {
+            "portfolio": world.portfolio.pk,
+            "programme": world.programme.pk,
+            "code": "HERE-9",
+            "name": "Self-service portal",
+            "stage": "proposed",
+            "budget": "120000",
+            "rag": "green",
+            "planned_start": "2026-03-02",
+            "planned_finish": "2026-09-30",
+        },
     )
     project = Project.objects.get(code="HERE-9")
     assert response.status_code == 302 and response["Location"] == project.get_absolute_url()
@@ -98,8 +119,16 @@ def test_bad_form_input_names_the_field_and_saves_nothing(world):
     before = Project.objects.count()
     response = client.post(
         reverse("portfolio:project_create"),
-        {"portfolio": world.portfolio.pk, "code": "HERE-10", "name": "Late", "stage": "proposed", "budget": "-3",
-         "rag": "green", "planned_start": "2026-09-30", "planned_finish": "2026-03-02"},
+        {
+            "portfolio": world.portfolio.pk,
+            "code": "HERE-10",
+            "name": "Late",
+            "stage": "proposed",
+            "budget": "-3",
+            "rag": "green",
+            "planned_start": "2026-09-30",
+            "planned_finish": "2026-03-02",
+        },
     )
     assert response.status_code == 200
     errors = response.context["form"].errors
@@ -136,7 +165,10 @@ def test_project_manager_reaches_no_other_project_in_ui_or_admin(world):
     # The admin is for administrators only.
     admin_page = client.get(reverse("admin:portfolio_project_change", args=[world.other_project.pk]))
     assert admin_page.status_code == 302 and "login" in admin_page["Location"]
-    assert client.post(reverse("admin:portfolio_project_change", args=[world.other_project.pk]), {"name": "x"}).status_code == 302
+    assert (
+        client.post(reverse("admin:portfolio_project_change", args=[world.other_project.pk]), {"name": "x"}).status_code
+        == 302
+    )
     assert Project.objects.get(pk=world.other_project.pk).name == "Warehouse automation"
 
 
@@ -152,14 +184,18 @@ def test_project_manager_may_edit_but_not_archive_own_project(world):
 
 def test_archive_keeps_the_reason_in_the_audit_trail(world):
     client = _signed_in(world.permitted)
-    response = client.post(reverse("portfolio:project_archive", args=[world.project.pk]), {"reason": "Merged into HERE-2"})
+    response = client.post(
+        reverse("portfolio:project_archive", args=[world.project.pk]), {"reason": "Merged into HERE-2"}
+    )
     assert response.status_code == 302
     event = AuditEvent.objects.for_object(world.project).first()
     assert event.action == "project.archived" and event.reason == "Merged into HERE-2"
 
 
 def test_history_tab_shows_changes_with_before_and_after(world):
-    services.update_project(actor=world.permitted, project=world.project, changes={"rag": "red"}, reason="Supplier late")
+    services.update_project(
+        actor=world.permitted, project=world.project, changes={"rag": "red"}, reason="Supplier late"
+    )
     response = _signed_in(world.permitted).get(reverse("portfolio:project_history", args=[world.project.pk]))
     content = response.content.decode()
     assert "project.changed" in content and "Supplier late" in content
@@ -180,9 +216,14 @@ def test_objectives_formset_saves_contributions(world):
     client = _signed_in(world.permitted)
     url = reverse("portfolio:project_objectives", args=[world.project.pk])
     data = {
-        "form-TOTAL_FORMS": "2", "form-INITIAL_FORMS": "0", "form-MIN_NUM_FORMS": "0", "form-MAX_NUM_FORMS": "1000",
-        "form-0-objective": world.objective.pk, "form-0-contribution_weight": "70",
-        "form-1-objective": world.objective.pk, "form-1-contribution_weight": "20",
+        "form-TOTAL_FORMS": "2",
+        "form-INITIAL_FORMS": "0",
+        "form-MIN_NUM_FORMS": "0",
+        "form-MAX_NUM_FORMS": "1000",
+        "form-0-objective": world.objective.pk,
+        "form-0-contribution_weight": "70",
+        "form-1-objective": world.objective.pk,
+        "form-1-contribution_weight": "20",
     }
     response = client.post(url, data)
     assert response.status_code == 200 and "listed twice" in response.content.decode()

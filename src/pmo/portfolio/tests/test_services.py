@@ -19,8 +19,13 @@ from pmo.portfolio.models import Project
 
 def test_creating_a_project_is_audited_with_its_values(world):
     project = services.create_project(
-        actor=world.permitted, portfolio=world.portfolio, programme=world.programme, code="HERE-2", name="Data platform",
-        budget=Decimal("250000"), reason="Approved at the portfolio board",
+        actor=world.permitted,
+        portfolio=world.portfolio,
+        programme=world.programme,
+        code="HERE-2",
+        name="Data platform",
+        budget=Decimal("250000"),
+        reason="Approved at the portfolio board",
     )
     event = AuditEvent.objects.for_object(project).get()
     assert event.action == "project.created"
@@ -88,7 +93,9 @@ def test_stage_moves_follow_the_lifecycle(world):
 
 def test_a_new_project_cannot_start_closed(world):
     with pytest.raises(InvalidData, match="cannot start closed"):
-        services.create_project(actor=world.admin, portfolio=world.portfolio, code="X-1", name="X", stage=LifecycleStage.CLOSED)
+        services.create_project(
+            actor=world.admin, portfolio=world.portfolio, code="X-1", name="X", stage=LifecycleStage.CLOSED
+        )
 
 
 def test_project_manager_changes_own_project_only(world):
@@ -115,7 +122,9 @@ def test_permission_is_checked_again_inside_the_transaction(world):
 def test_moving_a_project_needs_create_rights_at_the_destination(world):
     with pytest.raises(PermissionRefused):
         services.update_project(
-            actor=world.permitted, project=world.project, changes={"portfolio": world.other_portfolio, "programme": None}
+            actor=world.permitted,
+            project=world.project,
+            changes={"portfolio": world.other_portfolio, "programme": None},
         )
 
 
@@ -125,12 +134,16 @@ def test_archive_portfolio_refused_while_it_has_projects(world):
 
 
 def test_objective_contributions_are_replaced_and_audited(world):
-    services.set_project_objectives(actor=world.permitted, project=world.project, contributions={world.objective: Decimal("60")})
+    services.set_project_objectives(
+        actor=world.permitted, project=world.project, contributions={world.objective: Decimal("60")}
+    )
     assert world.project.objective_links.get().contribution_weight == Decimal("60.00")
     event = AuditEvent.objects.for_object(world.project).first()
     assert event.after == {"objectives": {"GROW": "60.00"}}
     with pytest.raises(InvalidData):
-        services.set_project_objectives(actor=world.permitted, project=world.project, contributions={world.objective: Decimal("120")})
+        services.set_project_objectives(
+            actor=world.permitted, project=world.project, contributions={world.objective: Decimal("120")}
+        )
     assert world.project.objective_links.get().contribution_weight == Decimal("60.00")
 
 
@@ -153,7 +166,11 @@ def test_dependency_on_itself_is_refused(world):
 
 def test_assigning_a_role_is_audited(world):
     assignment = assign_role(
-        actor=world.org_head, person=world.person, role=Role.TEAM_MEMBER, scope_type=ScopeType.PROJECT, scope_id=world.project.pk
+        actor=world.org_head,
+        person=world.person,
+        role=Role.TEAM_MEMBER,
+        scope_type=ScopeType.PROJECT,
+        scope_id=world.project.pk,
     )
     event = AuditEvent.objects.for_object(assignment).get()
     assert event.after["role"] == "team_member" and event.after["scope_id"] == world.project.pk
