@@ -53,7 +53,11 @@ def _pmo(*arguments: str, environment: dict[str, str], stdin: str = "") -> subpr
 
 @pytest.fixture
 def clean_environment(tmp_path) -> dict[str, str]:
-    environment = {key: value for key, value in os.environ.items() if not key.startswith("PMO_")}
+    environment = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith("PMO_") and key != "DJANGO_ALLOW_ASYNC_UNSAFE"
+    }
     environment["PMO_VAR_DIR"] = str(tmp_path)
     return environment
 

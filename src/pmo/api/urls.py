@@ -1,0 +1,27 @@
+"""The REST API: ``/api/v1/`` (every app's resources), the OpenAPI schema and its two viewers.
+
+URL names live in the ``api`` namespace: ``api:<basename>-list``, ``api:<basename>-detail``,
+``api:schema``, ``api:docs``, ``api:redoc``.
+"""
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+
+from pmo.api.routers import ApiRouter
+from pmo.core.api import urls as core_api
+from pmo.portfolio.api import urls as portfolio_api
+
+app_name = "api"
+
+router = ApiRouter()
+router.include(core_api.router)
+router.include(portfolio_api.router)
+
+urlpatterns = [
+    path("v1/", include(router.urls)),
+    path("v1/", include(core_api.urlpatterns)),
+    path("v1/", include(portfolio_api.urlpatterns)),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
+]
