@@ -46,7 +46,7 @@ def _serve(options: argparse.Namespace) -> int:
 
 def _worker(options: argparse.Namespace) -> int:
     _setup()
-    call_command("db_worker", reload=False, queue_name=options.queue)
+    call_command("db_worker", reload=False, queue_name=options.queue, batch=options.batch, interval=options.interval)
     return 0
 
 
@@ -130,7 +130,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.set_defaults(handler=_serve)
 
     worker = commands.add_parser("worker", help="run background tasks from the database queue")
-    worker.add_argument("--queue", default="default")
+    worker.add_argument("--queue", default="default", help="queues to serve, comma-separated; '*' for all")
+    worker.add_argument("--interval", type=float, default=1.0, help="seconds between polls of an empty queue")
+    worker.add_argument("--batch", action="store_true", help="run the tasks waiting now, then stop")
     worker.set_defaults(handler=_worker)
 
     demo = commands.add_parser("demo", help="load the demo portfolio")
