@@ -204,6 +204,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Tags and operation ids are named after the resource, not the API's version.
+    "SCHEMA_PATH_PREFIX": r"/api/v[0-9]+",
 }
 
 LOGGING = {

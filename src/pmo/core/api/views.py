@@ -9,7 +9,6 @@ These base classes live in ``pmo.core.api`` rather than in ``pmo.api`` because t
 modules sit below ``pmo.api`` in the layers of import-linter: ``pmo.api`` only assembles them.
 """
 
-import re
 from collections.abc import Callable
 
 from django.apps import apps
@@ -49,18 +48,10 @@ from pmo.core.querysets import RestrictedQuerySet
 
 # --- the schema: document the errors every operation can answer with -----------------------
 
-API_VERSION = re.compile(r"v[0-9]+")
 
 
 class ApiAutoSchema(AutoSchema):
-    """drf-spectacular's schema, plus the error answers of ``pmo.api.errors`` on each operation,
-    with tags and operation ids named after the resource rather than the API's version."""
-
-    def _tokenize_path(self) -> list[str]:
-        tokens = super()._tokenize_path()
-        if tokens and API_VERSION.fullmatch(tokens[0]):
-            return tokens[1:]
-        return tokens
+    """drf-spectacular's schema, plus the error answers of ``pmo.api.errors`` on each operation."""
 
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)
