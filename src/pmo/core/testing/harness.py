@@ -27,7 +27,8 @@ class Resource:
     """How to reach one kind of object in the UI and the API, and how to change it.
 
     ``obj`` picks the "here" object from the world; ``permitted`` the user allowed to change it;
-    ``scoped`` says whether users elsewhere must not even see it. ``edit_form`` gives a valid edit
+    ``scoped`` says whether users elsewhere must not even see it; ``read_only`` that nobody may
+    change it through the API (405 for everyone). ``edit_form`` gives a valid edit
     form's data; ``api_change`` a valid PATCH body. ``changed`` says the write took effect.
     """
 
@@ -42,6 +43,7 @@ class Resource:
     api_basename: str | None = None
     api_change: dict = field(default_factory=dict)
     api_delete: bool = False
+    read_only: bool = False
     changed: Callable[[object, object], bool] = lambda before, after: before != after
 
 
@@ -112,7 +114,7 @@ class PermissionMatrix:
                 if resource.api_delete
                 else client.patch(_api_detail_url(resource, obj), resource.api_change, format="json")
             )
-            assert response.status_code in (401, 403)
+            assert response.status_code in ((401, 403, 405) if resource.read_only else (401, 403))
         assert _state(obj) == before
 
     # --- a login without any role ---------------------------------------------------------
@@ -177,7 +179,17 @@ class PermissionMatrix:
         event = AuditEvent.objects.for_object(obj).first()
         assert event.before and event.after and event.actor == resource.permitted(world)
 
-    @needs(lambda resource: resource.api_basename is not None)
+    @needs(lambda resource: resource.read_only)
+    def test_read_only_resource_refuses_every_write(self, world, resource):
+        obj = resource.obj(world)
+        before = _state(obj)
+        client = _client(resource.permitted(world), api=True)
+        assert client.patch(_api_detail_url(resource, obj), resource.api_change, format="json").status_code == 405
+        assert client.put(_api_detail_url(resource, obj), resource.api_change, format="json").status_code == 405
+        assert client.delete(_api_detail_url(resource, obj)).status_code == 405
+        assert _state(obj) == before
+
+    @needs(lambda resource: resource.api_basename is not None and not resource.read_only)
     def test_permitted_user_writes_through_api_with_audit(self, world, resource):
         obj = resource.obj(world)
         before_row, before_events = _state(obj)
@@ -206,7 +218,8 @@ class PermissionMatrix:
                 if resource.api_delete
                 else client.patch(_api_detail_url(resource, obj), resource.api_change, format="json")
             )
-            assert response.status_code in statuses, response.content
+            accepted = (*statuses, 405) if resource.read_only else statuses
+            assert response.status_code in accepted, response.content
         assert _state(obj) == before
 
 

@@ -1,0 +1,13 @@
+"""The permission matrix over every resource of pmo, in the web UI and the API.
+
+Each app describes its resources in ``pmo/<app>/tests/permission_resources.py``; the harness in
+``pmo.core.testing.harness`` generates the tests. A new resource is covered by adding it there.
+"""
+
+from pmo.core.testing.harness import PermissionMatrix
+from pmo.core.tests.permission_resources import ORGANISATION_RESOURCES
+from pmo.portfolio.tests.permission_resources import PORTFOLIO_RESOURCES
+
+
+class TestEveryResource(PermissionMatrix):
+    resources = [*ORGANISATION_RESOURCES, *PORTFOLIO_RESOURCES]
