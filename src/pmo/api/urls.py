@@ -9,6 +9,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 
 from pmo.api.routers import ApiRouter
 from pmo.core.api import urls as core_api
+from pmo.planning.api import urls as planning_api
 from pmo.portfolio.api import urls as portfolio_api
 
 app_name = "api"
@@ -16,6 +17,7 @@ app_name = "api"
 router = ApiRouter()
 router.include(core_api.router)
 router.include(portfolio_api.router)
+router.include(planning_api.router)
 
 urlpatterns = [
     path("v1/", include(router.urls)),

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "pmo.core",
     "pmo.portfolio",
+    "pmo.planning",
     "pmo.api",
     "pmo.web",
     "pmo.demo",

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("pmo.web.urls")),
     path("", include("pmo.core.urls")),
     path("", include("pmo.portfolio.urls")),
+    path("", include("pmo.planning.urls")),
     path("api/", include("pmo.api.urls")),
     path("admin/", admin_site.urls),
 ]

@@ -19,6 +19,7 @@ from pmo.demo.logins import DEMO_LOGINS, make_logins
 from pmo.demo.names import UNITS
 from pmo.demo.offices import make_offices
 from pmo.demo.organisation import make_people, make_units
+from pmo.demo.planning import make_plans
 from pmo.demo.portfolio import (
     make_dependencies,
     make_objective_links,
@@ -47,6 +48,7 @@ STEPS: tuple[Callable[[DemoContext], None], ...] = (
     make_offices,
     make_role_assignments,
     make_logins,
+    make_plans,
 )
 
 
@@ -69,6 +71,9 @@ class DemoSummary:
     office_memberships: int
     role_assignments: int
     users: int
+    plans: int
+    activities: int
+    links: int
     projects_by_stage: tuple[tuple[str, int], ...]
     # (username, role label, scope in this demo, person)
     logins: tuple[tuple[str, str, str, str], ...]
@@ -88,6 +93,9 @@ class DemoSummary:
             "portfolio.Project": self.projects,
             "portfolio.ProjectObjective": self.objective_links,
             "portfolio.ProjectDependency": self.dependencies,
+            "planning.ProjectPlan": self.plans,
+            "planning.Activity": self.activities,
+            "planning.Link": self.links,
         }
 
 
@@ -122,14 +130,26 @@ def _summary(ctx: DemoContext) -> DemoSummary:
     for project in ctx.projects:
         stages[project.stage] += 1
     return DemoSummary(
-        size=ctx.size.name, seed=ctx.seed, today=ctx.today,
-        units=counts["core.OrganisationUnit"], people=counts["core.Person"],
-        objectives=counts["portfolio.StrategicObjective"], portfolios=counts["portfolio.Portfolio"],
-        programmes=counts["portfolio.Programme"], projects=counts["portfolio.Project"],
-        objective_links=counts["portfolio.ProjectObjective"], dependencies=counts["portfolio.ProjectDependency"],
-        offices=counts["core.PMOOffice"], office_memberships=counts["core.OfficeMembership"],
-        role_assignments=counts["core.RoleAssignment"], users=counts[get_user_model()._meta.label],
-        projects_by_stage=tuple(stages.items()), logins=tuple(ctx.logins),
+        size=ctx.size.name,
+        seed=ctx.seed,
+        today=ctx.today,
+        units=counts["core.OrganisationUnit"],
+        people=counts["core.Person"],
+        objectives=counts["portfolio.StrategicObjective"],
+        portfolios=counts["portfolio.Portfolio"],
+        programmes=counts["portfolio.Programme"],
+        projects=counts["portfolio.Project"],
+        objective_links=counts["portfolio.ProjectObjective"],
+        dependencies=counts["portfolio.ProjectDependency"],
+        offices=counts["core.PMOOffice"],
+        office_memberships=counts["core.OfficeMembership"],
+        role_assignments=counts["core.RoleAssignment"],
+        users=counts[get_user_model()._meta.label],
+        plans=counts["planning.ProjectPlan"],
+        activities=counts["planning.Activity"],
+        links=counts["planning.Link"],
+        projects_by_stage=tuple(stages.items()),
+        logins=tuple(ctx.logins),
     )
 
 
@@ -157,7 +177,10 @@ def build_demo(*, size: str = "small", seed: int = DEFAULT_SEED, today: date) ->
                 step(ctx)
             summary = _summary(ctx)
             record_event(
-                actor=None, action=DEMO_LOADED, obj=ctx.portfolios[0], after=summary.counts(),
+                actor=None,
+                action=DEMO_LOADED,
+                obj=ctx.portfolios[0],
+                after=summary.counts(),
                 reason=f"Demo data, size {size}, seed {seed}, built around {today.isoformat()}.",
             )
     except IntegrityError as error:

@@ -4,6 +4,7 @@ login is documented to have."""
 from typing import NamedTuple
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 
 from pmo.core.choices import Role
 from pmo.core.models import Person
@@ -62,16 +63,22 @@ def make_logins(ctx: DemoContext) -> None:
     """Users with the demo password, linked to their people. The administrator login may use the
     admin site (``is_staff``) but is no superuser: what it may do comes from its role."""
     user_model = get_user_model()
+    # Every demo login has the same public password: hash it once (the hasher is slow by design).
+    hashed_password = make_password(DEMO_PASSWORD)
     users, people = [], []
     for login in DEMO_LOGINS:
         person = ctx.posts[LOGIN_POSTS[login.username]][0]
         first, _, last = person.full_name.partition(" ")
         user = user_model(
-            username=login.username, email=person.email, first_name=first, last_name=last,
-            is_staff=login.username == ADMINISTRATOR_USERNAME, is_superuser=False,
+            username=login.username,
+            email=person.email,
+            first_name=first,
+            last_name=last,
+            is_staff=login.username == ADMINISTRATOR_USERNAME,
+            is_superuser=False,
         )
         # Demo passwords are public by design, so they skip the password validators.
-        user.set_password(DEMO_PASSWORD)
+        user.password = hashed_password
         users.append(user)
         people.append(person)
         ctx.logins.append((login.username, login.role, _scope_of(ctx, login.username), person.full_name))

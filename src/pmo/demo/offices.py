@@ -22,8 +22,12 @@ def make_offices(ctx: DemoContext) -> None:
     rng = ctx.random("offices")
     pmo_unit = ctx.unit_by_code["PMO"]
     portfolio_office = PMOOffice(
-        name="Portfolio office", kind=OfficeKind.PORTFOLIO_OFFICE, is_permanent=True,
-        scope_type=ScopeType.ORGANISATION, unit=pmo_unit, established_on=date(ctx.today.year - rng.randint(3, 6), 4, 1),
+        name="Portfolio office",
+        kind=OfficeKind.PORTFOLIO_OFFICE,
+        is_permanent=True,
+        scope_type=ScopeType.ORGANISATION,
+        unit=pmo_unit,
+        established_on=date(ctx.today.year - rng.randint(3, 6), 4, 1),
         mandate=OFFICE_MANDATES["portfolio"],
     )
     offices = [portfolio_office]
@@ -34,9 +38,15 @@ def make_offices(ctx: DemoContext) -> None:
         closes_on = None if is_permanent else max(project.planned_finish for project in projects) + timedelta(days=60)
         offices.append(
             PMOOffice(
-                name=f"{programme.name} programme office", kind=OfficeKind.PROGRAMME_OFFICE, is_permanent=is_permanent,
-                scope_type=ScopeType.PROGRAMME, scope_id=programme.pk, unit=pmo_unit, established_on=established,
-                closes_on=closes_on, mandate=OFFICE_MANDATES["programme"],
+                name=f"{programme.name} programme office",
+                kind=OfficeKind.PROGRAMME_OFFICE,
+                is_permanent=is_permanent,
+                scope_type=ScopeType.PROGRAMME,
+                scope_id=programme.pk,
+                unit=pmo_unit,
+                established_on=established,
+                closes_on=closes_on,
+                mandate=OFFICE_MANDATES["programme"],
             )
         )
     largest = sorted(
@@ -46,9 +56,15 @@ def make_offices(ctx: DemoContext) -> None:
     for project in largest:
         offices.append(
             PMOOffice(
-                name=f"{project.name} project office", kind=OfficeKind.PROJECT_OFFICE, is_permanent=False,
-                scope_type=ScopeType.PROJECT, scope_id=project.pk, unit=pmo_unit, established_on=project.planned_start,
-                closes_on=project.planned_finish + timedelta(days=30), mandate=OFFICE_MANDATES["project"],
+                name=f"{project.name} project office",
+                kind=OfficeKind.PROJECT_OFFICE,
+                is_permanent=False,
+                scope_type=ScopeType.PROJECT,
+                scope_id=project.pk,
+                unit=pmo_unit,
+                established_on=project.planned_start,
+                closes_on=project.planned_finish + timedelta(days=30),
+                mandate=OFFICE_MANDATES["project"],
             )
         )
     ctx.offices = ctx.save_all(PMOOffice, offices)

@@ -112,7 +112,9 @@ def make_people(ctx: DemoContext) -> None:
         first, last = FIRST_NAMES[pick // len(LAST_NAMES)], LAST_NAMES[pick % len(LAST_NAMES)]
         people.append(
             Person(
-                full_name=f"{first} {last}", email=_email(first, last), job_title=post.job_title,
+                full_name=f"{first} {last}",
+                email=_email(first, last),
+                job_title=post.job_title,
                 unit=ctx.unit_by_code[post.unit_code],
             )
         )

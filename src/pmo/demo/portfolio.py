@@ -140,8 +140,13 @@ def make_objectives(ctx: DemoContext) -> None:
         ctx.theme_of[code] = theme
         objectives.append(
             StrategicObjective(
-                code=code, name=name, description=description, weight=Decimal(rng.choice(OBJECTIVE_WEIGHTS)),
-                owner=owners[(number - 1) % len(owners)], active_from=active_from, active_to=active_to,
+                code=code,
+                name=name,
+                description=description,
+                weight=Decimal(rng.choice(OBJECTIVE_WEIGHTS)),
+                owner=owners[(number - 1) % len(owners)],
+                active_from=active_from,
+                active_to=active_to,
             )
         )
     ctx.objectives = ctx.save_all(StrategicObjective, objectives)
@@ -176,7 +181,11 @@ def make_programmes(ctx: DemoContext) -> None:
             sro = rng.choice(executives) if rng.random() < 0.75 or not heads else rng.choice(heads)
             programmes.append(
                 Programme(
-                    portfolio=portfolio, code=code, name=name, manager=next(managers), sro=sro,
+                    portfolio=portfolio,
+                    code=code,
+                    name=name,
+                    manager=next(managers),
+                    sro=sro,
                     description=f"The {name.lower()} programme of the {portfolio.name.lower()} portfolio.",
                 )
             )
@@ -297,9 +306,15 @@ def make_projects(ctx: DemoContext) -> None:
         ctx.theme_of[code] = draft.theme
         projects.append(
             Project(
-                portfolio=draft.portfolio, programme=draft.programme, code=code, name=draft.name,
-                scope_statement=_scope_statement(rng, draft.name, draft.theme), stage=draft.stage,
-                planned_start=draft.planned_start, planned_finish=draft.planned_finish, budget=draft.budget,
+                portfolio=draft.portfolio,
+                programme=draft.programme,
+                code=code,
+                name=draft.name,
+                scope_statement=_scope_statement(rng, draft.name, draft.theme),
+                stage=draft.stage,
+                planned_start=draft.planned_start,
+                planned_finish=draft.planned_finish,
+                budget=draft.budget,
                 rag=draft.rag,
             )
         )
@@ -323,7 +338,8 @@ def _staff_projects(ctx: DemoContext, rng: random.Random, projects: list[Project
     login_manager, *managers = ctx.posts["project_manager"]
     ctx.login_project.manager = login_manager
     to_staff = [
-        project for project in projects
+        project
+        for project in projects
         if project is not ctx.login_project and not (project.stage == LifecycleStage.PROPOSED and rng.random() < 0.5)
     ]
     rng.shuffle(to_staff)
@@ -383,7 +399,8 @@ def make_dependencies(ctx: DemoContext) -> None:
             candidates = by_programme[dependent.programme_id]
         else:
             candidates = [
-                project for project in live
+                project
+                for project in live
                 if project.programme_id is None or project.programme_id != dependent.programme_id
             ]
         candidates = [project for project in candidates if project.planned_start < dependent.planned_start]
@@ -400,8 +417,10 @@ def make_dependencies(ctx: DemoContext) -> None:
         )
         dependencies.append(
             ProjectDependency(
-                dependent=dependent, provider=provider,
-                output=rng.choice(DEPENDENCY_OUTPUTS[ctx.theme_of[provider.code]]), needed_by=needed_by,
+                dependent=dependent,
+                provider=provider,
+                output=rng.choice(DEPENDENCY_OUTPUTS[ctx.theme_of[provider.code]]),
+                needed_by=needed_by,
                 status=_dependency_status(rng, needed_by, provider, ctx.today),
             )
         )

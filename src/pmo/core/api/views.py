@@ -136,7 +136,8 @@ class CreateThroughServiceMixin:
         reason = fields.pop("reason", "")
         instance = self.create_service(actor=request.user, reason=reason, **fields)
         data = self.representation(instance)
-        headers = {"Location": data["url"]} if "url" in data else {}
+        # str(): DRF's hyperlink is a str subclass, which WSGI servers refuse as a header value.
+        headers = {"Location": str(data["url"])} if "url" in data else {}
         return Response(data, status=status.HTTP_201_CREATED, headers=headers)
 
 

@@ -1,10 +1,11 @@
 from collections import Counter
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 import pytest
 from django.contrib.auth import authenticate, get_user_model
 from django.db.models import Sum
+from django.utils import timezone
 
 from pmo.core.choices import Action, OfficeKind, PMOStaffRole, Role, ScopeType
 from pmo.core.errors import DomainError
@@ -13,6 +14,7 @@ from pmo.demo import build as build_module
 from pmo.demo.build import DEMO_LOADED, build_demo
 from pmo.demo.logins import DEMO_LOGINS, DEMO_PASSWORD
 from pmo.demo.tests.conftest import TODAY, built_fingerprint, fingerprint
+from pmo.planning.models import Activity, Baseline, Link, ProjectPlan
 from pmo.portfolio.choices import RAG, LifecycleStage
 from pmo.portfolio.models import (
     Portfolio,
@@ -42,11 +44,21 @@ def test_small_demo_has_the_documented_counts(small_demo):
 
 def test_summary_counts_match_the_database(small_demo):
     models = {
-        "core.OrganisationUnit": OrganisationUnit, "core.Person": Person, "core.PMOOffice": PMOOffice,
-        "core.OfficeMembership": OfficeMembership, "core.RoleAssignment": RoleAssignment,
-        "auth.User": get_user_model(), "portfolio.StrategicObjective": StrategicObjective,
-        "portfolio.Portfolio": Portfolio, "portfolio.Programme": Programme, "portfolio.Project": Project,
-        "portfolio.ProjectObjective": ProjectObjective, "portfolio.ProjectDependency": ProjectDependency,
+        "core.OrganisationUnit": OrganisationUnit,
+        "core.Person": Person,
+        "core.PMOOffice": PMOOffice,
+        "core.OfficeMembership": OfficeMembership,
+        "core.RoleAssignment": RoleAssignment,
+        "auth.User": get_user_model(),
+        "portfolio.StrategicObjective": StrategicObjective,
+        "portfolio.Portfolio": Portfolio,
+        "portfolio.Programme": Programme,
+        "portfolio.Project": Project,
+        "portfolio.ProjectObjective": ProjectObjective,
+        "portfolio.ProjectDependency": ProjectDependency,
+        "planning.ProjectPlan": ProjectPlan,
+        "planning.Activity": Activity,
+        "planning.Link": Link,
     }
     assert small_demo.counts() == {label: model.objects.count() for label, model in models.items()}
     assert dict(small_demo.projects_by_stage) == Counter(Project.objects.values_list("stage", flat=True))
@@ -131,8 +143,20 @@ def test_offices_follow_the_p3o_model(small_demo):
 
 
 def test_every_row_passes_its_models_validation(small_demo):
-    for model in (OrganisationUnit, Person, PMOOffice, OfficeMembership, RoleAssignment, StrategicObjective,
-                  Portfolio, Programme, Project, ProjectObjective, ProjectDependency, get_user_model()):
+    for model in (
+        OrganisationUnit,
+        Person,
+        PMOOffice,
+        OfficeMembership,
+        RoleAssignment,
+        StrategicObjective,
+        Portfolio,
+        Programme,
+        Project,
+        ProjectObjective,
+        ProjectDependency,
+        get_user_model(),
+    ):
         for instance in model.objects.all():
             instance.full_clean()
 
@@ -155,12 +179,12 @@ def test_roles_make_sense(small_demo):
         roles = RoleAssignment.objects.filter(person=project.sro_id, role=Role.EXECUTIVE)
         scopes = set(roles.values_list("scope_type", "scope_id"))
         covering = {
-            (ScopeType.ORGANISATION, None), (ScopeType.PROGRAMME, project.programme_id), (ScopeType.PROJECT, project.pk)
+            (ScopeType.ORGANISATION, None),
+            (ScopeType.PROGRAMME, project.programme_id),
+            (ScopeType.PROJECT, project.pk),
         }
         assert scopes & covering, project
-    team = Counter(
-        RoleAssignment.objects.filter(role=Role.TEAM_MEMBER).values_list("person", flat=True)
-    )
+    team = Counter(RoleAssignment.objects.filter(role=Role.TEAM_MEMBER).values_list("person", flat=True))
     assert team and set(team.values()) <= {1, 2, 3}
     administrators = RoleAssignment.objects.filter(role=Role.ADMINISTRATOR)
     assert not administrators.exclude(scope_type=ScopeType.ORGANISATION).exists()
@@ -189,8 +213,11 @@ def test_each_login_holds_exactly_its_documented_role(small_demo):
     person = {login.username: Person.objects.get(user__username=login.username) for login in DEMO_LOGINS}
     organisation = ScopeType.ORGANISATION
     for username, role in (
-        ("admin", Role.ADMINISTRATOR), ("pmo.head", Role.PMO_HEAD), ("pmo.analyst", Role.PMO_ANALYST),
-        ("pmo.admin", Role.PMO_ADMINISTRATOR), ("executive", Role.EXECUTIVE),
+        ("admin", Role.ADMINISTRATOR),
+        ("pmo.head", Role.PMO_HEAD),
+        ("pmo.analyst", Role.PMO_ANALYST),
+        ("pmo.admin", Role.PMO_ADMINISTRATOR),
+        ("executive", Role.EXECUTIVE),
     ):
         assert _assignments(person[username]) == {(role, organisation, None)}, username
 
@@ -249,7 +276,7 @@ def test_refuses_a_database_that_has_projects(small_demo):
     with pytest.raises(DomainError, match="already has projects"):
         build_demo(size="small", seed=1, today=TODAY)
     assert fingerprint() == before
-    assert AuditEvent.objects.count() == 1
+    assert AuditEvent.objects.filter(action=DEMO_LOADED).count() == 1
 
 
 def test_refuses_an_unknown_size(db):
@@ -278,7 +305,10 @@ def test_a_failing_step_leaves_nothing_behind(db, monkeypatch):
 
 
 def test_one_audit_event_records_the_load(small_demo):
-    [event] = AuditEvent.objects.all()
+    [event] = AuditEvent.objects.filter(action=DEMO_LOADED)
+    # Beside it, only what the planning services record of the system's scheduling and baselines.
+    others = set(AuditEvent.objects.exclude(action=DEMO_LOADED).values_list("action", "actor_name"))
+    assert others == {("project.rescheduled", "system"), ("project.baseline_set", "system")}
     first_portfolio = Portfolio.objects.order_by("code").first()
     assert event.action == DEMO_LOADED
     assert event.actor is None and event.actor_name == "system"
@@ -301,6 +331,54 @@ def test_large_demo(db):
     assert set(Project.objects.values_list("stage", flat=True)) == set(LifecycleStage.values)
     assert Project.objects.values("name").distinct().count() == 1000
     assert Project.objects.order_by("code").first().code == "PRJ-0001"
-    assert AuditEvent.objects.count() == 1
+    assert AuditEvent.objects.filter(action=DEMO_LOADED).count() == 1
     for login in DEMO_LOGINS:
         assert authenticate(username=login.username, password=DEMO_PASSWORD) is not None
+
+
+# --- plans ----------------------------------------------------------------------------------
+
+PLANNED = (LifecycleStage.PLANNING, LifecycleStage.DELIVERY, LifecycleStage.CLOSING, LifecycleStage.CLOSED)
+
+
+def test_every_project_in_planning_or_later_has_a_scheduled_baselined_plan(small_demo):
+    planned = Project.objects.filter(stage__in=PLANNED)
+    for project in planned:
+        activities = project.activities.all()
+        assert 20 <= activities.count() <= 300, project.code
+        assert not activities.filter(finish__isnull=True).exists(), project.code
+        assert Baseline.objects.filter(project=project, number=0).exists(), project.code
+        if activities.filter(children__isnull=True, actual_finish__isnull=True).exists():  # done work is never critical
+            assert ProjectPlan.objects.get(project=project).critical_paths, project.code
+    assert not Activity.objects.exclude(project__stage__in=PLANNED).exists()
+
+
+def test_some_links_cross_projects_within_a_programme(small_demo):
+    crossing = [
+        link
+        for link in Link.objects.select_related("predecessor__project", "successor__project")
+        if link.predecessor.project_id != link.successor.project_id
+    ]
+    assert crossing
+    assert all(link.predecessor.project.programme_id == link.successor.project.programme_id for link in crossing)
+
+
+def test_progress_fits_each_stage(small_demo):
+    today_evening = timezone.make_aware(datetime(TODAY.year, TODAY.month, TODAY.day, 17))
+    tasks = Activity.objects.filter(children__isnull=True)
+    assert not tasks.filter(project__stage=LifecycleStage.PLANNING, actual_start__isnull=False).exists()
+    assert not tasks.filter(project__stage=LifecycleStage.CLOSED, actual_finish__isnull=True).exists()
+    assert not tasks.filter(actual_start__gt=today_evening).exists()
+    under_way = tasks.filter(
+        project__stage=LifecycleStage.DELIVERY, actual_start__isnull=False, actual_finish__isnull=True
+    )
+    assert under_way.exists()
+    # Amber and red projects forecast later than their approved plan somewhere.
+    late = [
+        activity
+        for activity in tasks.filter(
+            project__rag__in=["amber", "red"], project__stage=LifecycleStage.DELIVERY
+        ).prefetch_related("baseline_entries")
+        if activity.baseline_entries.all() and activity.finish > activity.baseline_entries.all()[0].finish
+    ]
+    assert late

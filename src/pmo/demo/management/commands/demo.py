@@ -40,9 +40,12 @@ class Command(BaseCommand):
             raise CommandError(error.message) from None
         seconds = time.perf_counter() - started
 
-        self.stdout.write(self.style.SUCCESS(
-            f"Loaded the {summary.size} demo (seed {summary.seed}, around {summary.today:%d %B %Y}) in {seconds:.1f} s."
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Loaded the {summary.size} demo (seed {summary.seed}, around {summary.today:%d %B %Y}) "
+                f"in {seconds:.1f} s."
+            )
+        )
         for label, count in summary.counts().items():
             self.stdout.write(f"  {label:<30} {count:>7,}")
         stages = ", ".join(f"{stage} {count}" for stage, count in summary.projects_by_stage)

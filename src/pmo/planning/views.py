@@ -1,0 +1,168 @@
+"""Plan pages: the Gantt of a project or programme (with its data as JSON), the activity
+editor, rescheduling, baselines, and the schedule panel of the project page."""
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.views.generic import TemplateView, View
+
+from pmo.core.choices import Action
+from pmo.core.errors import DomainError, PermissionRefused
+from pmo.core.views.generic import ObjectEditView
+from pmo.planning import selectors, services
+from pmo.planning.forms import ActivityForm, BaselineForm, ProgressForm, RescheduleForm
+from pmo.planning.models import Activity, Calendar
+from pmo.portfolio.models import Programme, Project
+
+
+def _visible_project(user, pk) -> Project:
+    return get_object_or_404(
+        Project.objects.visible_to(user, Action.VIEW).select_related("portfolio", "programme"), pk=pk
+    )
+
+
+class GanttView(LoginRequiredMixin, TemplateView):
+    """The Gantt chart of one project or of every project of a programme the user can see."""
+
+    template_name = "planning/gantt.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if "programme_pk" in kwargs:
+            programme = get_object_or_404(Programme.objects.visible_to(self.request.user), pk=kwargs["programme_pk"])
+            context.update(subject=programme, data_query=f"programme={programme.pk}", programme=programme)
+            projects = Project.objects.visible_to(self.request.user).filter(programme=programme, is_archived=False)
+            context["can_edit"] = projects.visible_to(self.request.user, Action.CHANGE).exists()
+        else:
+            project = _visible_project(self.request.user, kwargs["pk"])
+            context.update(subject=project, data_query=f"project={project.pk}", project=project)
+            context["can_edit"] = (
+                Project.objects.visible_to(self.request.user, Action.CHANGE).filter(pk=project.pk).exists()
+            )
+        context["reschedule_form"] = RescheduleForm()
+        context["baseline_form"] = BaselineForm()
+        return context
+
+
+class GanttDataView(LoginRequiredMixin, View):
+    """``?project=ID`` or ``?programme=ID``: the Gantt's data as JSON (see selectors.gantt_data)."""
+
+    def get(self, request):
+        visible = Project.objects.visible_to(request.user).filter(is_archived=False)
+        if request.GET.get("programme", "").isdigit():
+            projects = list(visible.filter(programme_id=int(request.GET["programme"])).order_by("code"))
+        elif request.GET.get("project", "").isdigit():
+            projects = list(visible.filter(pk=int(request.GET["project"])))
+        else:
+            return JsonResponse({"detail": "Give ?project=ID or ?programme=ID."}, status=400)
+        if not projects:
+            return JsonResponse({"detail": "No such project or programme is visible to you."}, status=404)
+        return JsonResponse(selectors.gantt_data(request.user, projects))
+
+
+class RescheduleView(LoginRequiredMixin, View):
+    """POST: reschedule a project (or a programme's projects) at an optional status date."""
+
+    def post(self, request, pk=None, programme_pk=None):
+        form = RescheduleForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, f"Status date: {' '.join(form.errors.get('status_date', []))}")
+            return redirect(request.META.get("HTTP_REFERER") or "/")
+        try:
+            if programme_pk is not None:
+                programme = get_object_or_404(Programme.objects.visible_to(request.user), pk=programme_pk)
+                summary = services.reschedule_programme(
+                    actor=request.user, programme=programme, status_date=form.cleaned_data["status_date"]
+                )
+                target = "planning:programme_gantt", programme.pk
+            else:
+                project = _visible_project(request.user, pk)
+                summary = services.reschedule(
+                    actor=request.user, projects=[project], status_date=form.cleaned_data["status_date"]
+                )
+                target = "planning:project_gantt", project.pk
+        except PermissionRefused as error:
+            raise PermissionDenied(error.message) from None
+        except DomainError as error:
+            messages.error(request, error.message)
+            return redirect(request.META.get("HTTP_REFERER") or "/")
+        conflicts = sum(len(plan["conflicts"]) for plan in summary["projects"].values())
+        messages.success(
+            request,
+            f"Rescheduled {summary['activities']} activities in {summary['seconds']:.2f} s"
+            + (f"; {conflicts} constraint(s) or deadline(s) not met." if conflicts else "."),
+        )
+        return redirect(*target)
+
+
+class BaselineSetView(LoginRequiredMixin, View):
+    def post(self, request, pk):
+        project = _visible_project(request.user, pk)
+        form = BaselineForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, "Baseline: " + "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items()))
+            return redirect("planning:project_gantt", project.pk)
+        try:
+            baseline = services.set_baseline(actor=request.user, project=project, **form.cleaned_data)
+        except PermissionRefused as error:
+            raise PermissionDenied(error.message) from None
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, f"{baseline} set with {baseline.entries.count()} activities.")
+        return redirect("planning:project_gantt", project.pk)
+
+
+class ActivityEditView(ObjectEditView):
+    model = Activity
+    form_class = ActivityForm
+    title = "Edit activity"
+
+    def perform(self, form):
+        return services.update_activity(actor=self.request.user, activity=self.object, changes=form.plan_changes())
+
+    def get_success_url(self):
+        return self.object.project.get_absolute_url()
+
+
+class ProgressEditView(ObjectEditView):
+    model = Activity
+    form_class = ProgressForm
+    title = "Record progress"
+
+    def perform(self, form):
+        return services.record_progress(actor=self.request.user, activity=self.object, changes=form.cleaned_data)
+
+
+class ScheduleSummaryView(LoginRequiredMixin, TemplateView):
+    """The schedule panel of the project page: key dates and variance against the baseline."""
+
+    template_name = "planning/partials/schedule_summary.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        project = _visible_project(self.request.user, kwargs["pk"])
+        context.update(project=project, **selectors.key_dates(project))
+        return context
+
+
+class CalendarDetailView(LoginRequiredMixin, TemplateView):
+    template_name = "planning/calendar_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        calendar = get_object_or_404(
+            Calendar.objects.visible_to(self.request.user).prefetch_related("exceptions"), pk=kwargs["pk"]
+        )
+        weekday_names = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+        context.update(
+            calendar=calendar,
+            weekdays=[weekday_names[day] for day in sorted(calendar.working_weekdays)],
+            periods=[
+                f"{start // 60:02d}:{start % 60:02d} to {end // 60:02d}:{end % 60:02d}"
+                for start, end in calendar.working_periods
+            ],
+        )
+        return context
