@@ -96,8 +96,11 @@ def _logic_driven_finish(prepared: PreparedNetwork, early_start: np.ndarray) -> 
     driving = network.earliest_successor_starts(early_start) == early_start[successor]
     driving_count = np.bincount(successor[driving], minlength=node_count)
     zero = prepared.duration == 0
-    from_end_of_work = driving & ~network.from_predecessor_start & ~zero[predecessor]
-    from_zero = driving & zero[predecessor]
+    # A positive lag is working time elapsed after the predecessor's point, so it ends at the end
+    # of work whatever the predecessor is (MS Project shows such a milestone at 17:00, not 08:00).
+    after_lag = network.lag > 0
+    from_end_of_work = driving & ((~network.from_predecessor_start & ~zero[predecessor]) | after_lag)
+    from_zero = driving & zero[predecessor] & ~after_lag
     held_by_date = early_start <= prepared.start_lower
     flavour = np.zeros(node_count, dtype=bool)
     while True:

@@ -1,0 +1,52 @@
+"""Files in and out: whole plans from and to the files of planning tools.
+
+- :mod:`~pmo_engine.formats.plan`: :class:`Plan` and its parts, and their conversion to the
+  engine (``Plan.schedule()``, ``Plan.engine_activities()``...);
+- :mod:`~pmo_engine.formats.mspdi`: Microsoft Project XML, read and written natively;
+- :mod:`~pmo_engine.formats.mpxj`: .mpp, Primavera, Planner, GanttProject... converted to MSPDI
+  by MPXJ (optional extra ``pmo[mpxj]``, Java 17);
+- :func:`read_plan_file`: any of them from a path.
+
+The public API is the list below; anything else may change.
+"""
+
+from pmo_engine.formats.common import STANDARD_WEEK, DurationUnit, Periods, ResourceType
+from pmo_engine.formats.errors import FileFormatError, OptionalDependencyError, UnsupportedFeatureError
+from pmo_engine.formats.files import is_mspdi, read_plan_file
+from pmo_engine.formats.mpxj import convert_to_mspdi
+from pmo_engine.formats.mspdi import read_mspdi, write_mspdi
+from pmo_engine.formats.plan import (
+    Plan,
+    PlanActivity,
+    PlanAssignment,
+    PlanBaseline,
+    PlanCalendar,
+    PlanCalendarException,
+    PlanLink,
+    PlanResource,
+    PlanWorkWeek,
+)
+
+__all__ = [
+    "STANDARD_WEEK",
+    "DurationUnit",
+    "FileFormatError",
+    "OptionalDependencyError",
+    "Periods",
+    "Plan",
+    "PlanActivity",
+    "PlanAssignment",
+    "PlanBaseline",
+    "PlanCalendar",
+    "PlanCalendarException",
+    "PlanLink",
+    "PlanResource",
+    "PlanWorkWeek",
+    "ResourceType",
+    "UnsupportedFeatureError",
+    "convert_to_mspdi",
+    "is_mspdi",
+    "read_mspdi",
+    "read_plan_file",
+    "write_mspdi",
+]
