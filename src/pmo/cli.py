@@ -75,6 +75,27 @@ def _createuser(options: argparse.Namespace) -> int:
     return 0
 
 
+def _import(options: argparse.Namespace) -> int:
+    _setup()
+    call_command(
+        "import_plan",
+        str(options.file),
+        project=options.project,
+        replace=options.replace,
+        portfolio=options.portfolio,
+        programme=options.programme,
+        code=options.code,
+        name=options.name,
+    )
+    return 0
+
+
+def _export(options: argparse.Namespace) -> int:
+    _setup()
+    call_command("export_plan", options.code, str(options.file))
+    return 0
+
+
 def _check(options: argparse.Namespace) -> int:
     _setup()
     call_command("check", deploy=options.deploy, fail_level="WARNING" if options.deploy else "ERROR")
@@ -152,6 +173,23 @@ def build_parser() -> argparse.ArgumentParser:
     createuser.add_argument("--full-name", default="")
     createuser.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
     createuser.set_defaults(handler=_createuser)
+
+    importer = commands.add_parser(
+        "import", help="import a plan file (.xml, .mpp, .xer, .planner, .gan) into a project"
+    )
+    importer.add_argument("file")
+    importer.add_argument("--project", help="code of an existing project")
+    importer.add_argument("--replace", action="store_true", help="replace the project's plan if it has one")
+    importer.add_argument("--portfolio", help="code of the portfolio of a new project")
+    importer.add_argument("--programme", help="code of the programme of a new project")
+    importer.add_argument("--code", help="code of a new project")
+    importer.add_argument("--name", help="name of a new project")
+    importer.set_defaults(handler=_import)
+
+    exporter = commands.add_parser("export", help="export a project's plan (.xml: Microsoft Project XML)")
+    exporter.add_argument("code", help="the project's code")
+    exporter.add_argument("file")
+    exporter.set_defaults(handler=_export)
 
     check = commands.add_parser("check", help="check the configuration")
     check.add_argument("--deploy", action="store_true", help="also check the settings for production")

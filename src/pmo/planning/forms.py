@@ -59,3 +59,19 @@ class RescheduleForm(forms.Form):
 class BaselineForm(forms.Form):
     number = forms.IntegerField(min_value=0, max_value=10, initial=0)
     name = forms.CharField(max_length=200, required=False)
+
+
+MAX_UPLOAD_BYTES = 50 * 1024 * 1024
+
+
+class PlanImportForm(forms.Form):
+    file = forms.FileField(
+        help_text="Microsoft Project (.xml, .mpp), Primavera (.xer), ProjectLibre, Planner or GanttProject file."
+    )
+    replace = forms.BooleanField(required=False, help_text="Replace the plan the project has now.")
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(f"The file is {upload.size // 1_048_576} MB; the largest accepted is 50 MB.")
+        return upload

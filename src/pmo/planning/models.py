@@ -124,6 +124,10 @@ class ProjectPlan(TimeStampedModel):
     early_finish = models.DateTimeField(null=True, blank=True)
     critical_paths = models.JSONField(default=list, blank=True)
     conflicts = models.JSONField(default=list, blank=True)
+    # Resources and assignments read from an imported file, kept as the file had them (activity
+    # ids mapped to pmo's) and written back on export until resource management takes them over.
+    imported_resources = models.JSONField(default=list, blank=True)
+    imported_assignments = models.JSONField(default=list, blank=True)
 
     objects = ProjectPlanQuerySet.as_manager()
 

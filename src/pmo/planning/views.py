@@ -4,17 +4,23 @@ editor, rescheduling, baselines, and the schedule panel of the project page."""
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.http import JsonResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.generic import TemplateView, View
 
 from pmo.core.choices import Action
-from pmo.core.errors import DomainError, PermissionRefused
+from pmo.core.errors import DomainError, InvalidData, PermissionRefused
 from pmo.core.views.generic import ObjectEditView
 from pmo.planning import selectors, services
-from pmo.planning.forms import ActivityForm, BaselineForm, ProgressForm, RescheduleForm
+from pmo.planning.exports import export_plan
+from pmo.planning.forms import ActivityForm, BaselineForm, PlanImportForm, ProgressForm, RescheduleForm
+from pmo.planning.imports import import_plan
 from pmo.planning.models import Activity, Calendar
 from pmo.portfolio.models import Programme, Project
+from pmo_engine import EngineError
+from pmo_engine.formats import read_plan_data, write_mspdi
+
+EXPORT_WRITERS = {"xml": (".xml", "application/vnd.ms-project+xml", write_mspdi)}
 
 
 def _visible_project(user, pk) -> Project:
@@ -134,6 +140,60 @@ class ProgressEditView(ObjectEditView):
 
     def perform(self, form):
         return services.record_progress(actor=self.request.user, activity=self.object, changes=form.cleaned_data)
+
+
+class PlanImportView(ObjectEditView):
+    """Upload a plan file into the project; the result page lists what was read and any date
+    the engine computes differently from the file."""
+
+    model = Project
+    form_class = PlanImportForm
+    template_name = "planning/plan_import.html"
+    title = "Import a plan"
+    success_message = "Plan imported."
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs.pop("instance", None)
+        kwargs.pop("user", None)
+        return kwargs
+
+    def perform(self, form):
+        upload = form.cleaned_data["file"]
+        try:
+            plan = read_plan_data(upload.read(), upload.name)
+        except EngineError as error:
+            raise InvalidData({"file": [f"{upload.name}: {error.message}"]}) from None
+        self.result = import_plan(
+            actor=self.request.user,
+            project=self.object,
+            plan=plan,
+            source=upload.name,
+            replace=form.cleaned_data["replace"],
+        )
+        return self.object
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        if getattr(self, "result", None) is None:
+            return response
+        return render(self.request, "planning/plan_import_result.html", {"result": self.result, "project": self.object})
+
+
+class PlanExportView(LoginRequiredMixin, View):
+    """Download the project's plan: ``?format=xml`` (Microsoft Project XML)."""
+
+    def get(self, request, pk):
+        project = _visible_project(request.user, pk)
+        if not project.activities.exists():
+            raise Http404("This project has no plan to export.")
+        writer = EXPORT_WRITERS.get(request.GET.get("format", "xml"))
+        if writer is None:
+            return HttpResponseBadRequest(f"Unknown format; choose one of {', '.join(EXPORT_WRITERS)}.")
+        suffix, content_type, write = writer
+        response = HttpResponse(write(export_plan(project).plan), content_type=content_type)
+        response["Content-Disposition"] = f'attachment; filename="{project.code}{suffix}"'
+        return response
 
 
 class ScheduleSummaryView(LoginRequiredMixin, TemplateView):

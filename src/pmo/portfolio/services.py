@@ -191,6 +191,15 @@ def create_project(
 
 
 @transaction.atomic
+def create_project_as_system(
+    *, portfolio: Portfolio, programme: Programme | None = None, reason: str = "", **fields
+) -> Project:
+    """A project made by the server's owner (command-line imports): audited without a user."""
+    _unknown_fields(fields, set(PROJECT_FIELDS) - {"portfolio", "programme"})
+    return create_audited(Project(portfolio=portfolio, programme=programme, **fields), actor=None, reason=reason)
+
+
+@transaction.atomic
 def update_project(*, actor, project: Project, changes: Mapping, reason: str = "") -> Project:
     project = locked_for(actor, Project, project.pk, Action.CHANGE)
     if "stage" in changes:

@@ -12,7 +12,7 @@ The public API is the list below; anything else may change.
 
 from pmo_engine.formats.common import STANDARD_WEEK, DurationUnit, Periods, ResourceType
 from pmo_engine.formats.errors import FileFormatError, OptionalDependencyError, UnsupportedFeatureError
-from pmo_engine.formats.files import is_mspdi, read_plan_file
+from pmo_engine.formats.files import is_mspdi, read_plan_data, read_plan_file
 from pmo_engine.formats.mpxj import convert_to_mspdi
 from pmo_engine.formats.mspdi import read_mspdi, write_mspdi
 from pmo_engine.formats.plan import (
@@ -47,6 +47,7 @@ __all__ = [
     "convert_to_mspdi",
     "is_mspdi",
     "read_mspdi",
+    "read_plan_data",
     "read_plan_file",
     "write_mspdi",
 ]

@@ -29,3 +29,11 @@ def read_plan_file(path: str | Path) -> Plan:
     if is_mspdi(data):
         return read_mspdi(data)
     return read_mspdi(convert_to_mspdi(path))
+
+
+def read_plan_data(data: bytes, name: str = "") -> Plan:
+    """The plan in ``data`` (an uploaded file's bytes; ``name`` only helps the messages): MSPDI is
+    read directly, other formats are converted by MPXJ as in :func:`read_plan_file`."""
+    if is_mspdi(data):
+        return read_mspdi(data)
+    return read_mspdi(convert_to_mspdi(data))

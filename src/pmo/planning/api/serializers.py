@@ -3,6 +3,7 @@
 from rest_framework import serializers
 
 from pmo.core.api.serializers import RESOURCE_READ_ONLY, ResourceSerializer, VisibleRelatedField
+from pmo.planning.forms import MAX_UPLOAD_BYTES
 from pmo.planning.models import Activity, Baseline, BaselineActivity, Calendar, CalendarException, Link, ProjectPlan
 from pmo.planning.services import COMPUTED_FIELDS
 from pmo.portfolio.models import Programme, Project
@@ -188,3 +189,32 @@ class RescheduleResultSerializer(serializers.Serializer):
     activities = serializers.IntegerField(help_text="Activities scheduled (with those of feeding projects).")
     seconds = serializers.FloatField()
     plans = ProjectPlanSerializer(many=True)
+
+
+class PlanImportSerializer(serializers.Serializer):
+    """The multipart body of ``POST plans/import/``."""
+
+    project = VisibleRelatedField(queryset=Project.objects.all())
+    file = serializers.FileField(help_text="MS Project (.xml, .mpp), Primavera (.xer), Planner, GanttProject...")
+    replace = serializers.BooleanField(default=False, help_text="Replace the project's plan if it has one.")
+    reason = serializers.CharField(required=False, allow_blank=True)
+
+    def validate_file(self, upload):
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise serializers.ValidationError("The largest file accepted is 50 MB.")
+        return upload
+
+
+class PlanImportResultSerializer(serializers.Serializer):
+    activities = serializers.IntegerField()
+    links = serializers.IntegerField()
+    calendars = serializers.IntegerField()
+    baselines = serializers.IntegerField()
+    resources = serializers.IntegerField()
+    assignments = serializers.IntegerField()
+    skipped_inactive = serializers.IntegerField()
+    conflicts = serializers.ListField(child=serializers.DictField())
+    differences = serializers.ListField(
+        child=serializers.DictField(), help_text="Activities whose dates differ from the file's."
+    )
+    plan = ProjectPlanSerializer()

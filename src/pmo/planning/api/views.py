@@ -1,9 +1,12 @@
 """Views of the planning API: activities, links, calendars, baselines, plans and rescheduling."""
 
 from django.db import transaction
+from django.http import HttpResponse
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status
 from rest_framework.decorators import action
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from pmo.core.api.views import (
@@ -15,18 +18,25 @@ from pmo.core.api.views import (
     RemovableViewSet,
     UpdateThroughServiceMixin,
 )
+from pmo.core.errors import InvalidData
 from pmo.planning import services
 from pmo.planning.api.serializers import (
     ActivitySerializer,
     BaselineSerializer,
     CalendarSerializer,
     LinkSerializer,
+    PlanImportResultSerializer,
+    PlanImportSerializer,
     ProjectPlanSerializer,
     RescheduleResultSerializer,
     RescheduleSerializer,
 )
+from pmo.planning.exports import export_plan
 from pmo.planning.filtersets import ActivityFilterSet, BaselineFilterSet, CalendarFilterSet, LinkFilterSet
+from pmo.planning.imports import import_plan
 from pmo.planning.models import Activity, Baseline, Calendar, Link, ProjectPlan
+from pmo_engine import EngineError
+from pmo_engine.formats import read_plan_data, write_mspdi
 
 TIMESTAMPS = ("created_at", "updated_at")
 
@@ -164,3 +174,71 @@ class ProjectPlanViewSet(UpdateThroughServiceMixin, ReadViewSet):
             {"activities": summary["activities"], "seconds": summary["seconds"], "plans": serializer.data},
             status=status.HTTP_200_OK,
         )
+
+    @extend_schema(
+        summary="Import a plan file into a project",
+        description="Reads the file, stores its plan in the project, schedules it, and answers what was read "
+        "and which activities pmo schedules on other dates than the file stores.",
+        request={"multipart/form-data": PlanImportSerializer},
+        responses={200: PlanImportResultSerializer},
+    )
+    @action(
+        detail=False,
+        methods=["post"],
+        url_path="import",
+        filter_backends=[],
+        pagination_class=None,
+        parser_classes=[MultiPartParser],
+    )
+    def import_file(self, request):
+        body = PlanImportSerializer(data=request.data, context=self.get_serializer_context())
+        body.is_valid(raise_exception=True)
+        upload = body.validated_data["file"]
+        try:
+            plan = read_plan_data(upload.read(), upload.name)
+        except EngineError as error:
+            raise InvalidData({"file": [f"{upload.name}: {error.message}"]}) from None
+        result = import_plan(
+            actor=request.user,
+            project=body.validated_data["project"],
+            plan=plan,
+            source=upload.name,
+            replace=body.validated_data["replace"],
+            reason=body.validated_data.get("reason", ""),
+        )
+        project_plan = self.get_queryset().get(project=result.project)
+        return Response(
+            {
+                "activities": result.activities,
+                "links": result.links,
+                "calendars": result.calendars,
+                "baselines": result.baselines,
+                "resources": result.resources,
+                "assignments": result.assignments,
+                "skipped_inactive": result.skipped_inactive,
+                "conflicts": result.conflicts,
+                "differences": [
+                    {
+                        "name": d.name,
+                        "file_start": d.file_start,
+                        "file_finish": d.file_finish,
+                        "start": d.start,
+                        "finish": d.finish,
+                    }
+                    for d in result.differences
+                ],
+                "plan": ProjectPlanSerializer(project_plan, context=self.get_serializer_context()).data,
+            }
+        )
+
+    @extend_schema(
+        summary="Export the plan as Microsoft Project XML",
+        responses={(200, "application/vnd.ms-project+xml"): OpenApiTypes.BINARY},
+    )
+    @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
+    def export(self, request, pk=None):
+        project_plan = self.get_object()
+        exported = export_plan(project_plan.project)
+        response = HttpResponse(write_mspdi(exported.plan), content_type="application/vnd.ms-project+xml")
+        response["Content-Disposition"] = f'attachment; filename="{project_plan.project.code}.xml"'
+        return response
