@@ -172,3 +172,29 @@ def _variance_days(current: datetime | None, baseline: datetime | None) -> float
     if current is None or baseline is None:
         return None
     return round((current - baseline).total_seconds() / 86400, 1)
+
+
+def baseline_comparison(project: Project, baseline: Baseline) -> dict:
+    """Every activity's current dates, duration and cost beside ``baseline``'s, with variances
+    (finish variance in days, positive when later than the baseline). Three queries."""
+    entries = {entry.activity_id: entry for entry in BaselineActivity.objects.filter(baseline=baseline)}
+    rows = []
+    for activity in Activity.objects.filter(project=project).order_by("position", "id"):
+        entry = entries.pop(activity.pk, None)
+        rows.append(
+            {
+                "activity": activity,
+                "baseline_start": entry.start if entry else None,
+                "baseline_finish": entry.finish if entry else None,
+                "baseline_duration_minutes": entry.duration_minutes if entry else None,
+                "baseline_cost": entry.cost if entry else None,
+                "start_variance_days": _variance_days(activity.start, entry.start if entry else None),
+                "finish_variance_days": _variance_days(activity.finish, entry.finish if entry else None),
+                "duration_variance_minutes": activity.duration_minutes - entry.duration_minutes if entry else None,
+                "cost_variance": activity.cost - entry.cost if entry else None,
+                "is_new": entry is None,
+            }
+        )
+    removed = list(entries.values())
+    late = [row for row in rows if (row["finish_variance_days"] or 0) > 0]
+    return {"rows": rows, "removed": removed, "late_count": len(late), "baseline": baseline}

@@ -6,6 +6,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.generic import TemplateView, View
 
 from pmo.core.choices import Action
@@ -15,7 +16,7 @@ from pmo.planning import selectors, services
 from pmo.planning.exports import export_plan
 from pmo.planning.forms import ActivityForm, BaselineForm, PlanImportForm, ProgressForm, RescheduleForm
 from pmo.planning.imports import import_plan
-from pmo.planning.models import Activity, Calendar
+from pmo.planning.models import Activity, Baseline, Calendar
 from pmo.portfolio.models import Programme, Project
 from pmo_engine import EngineError
 from pmo_engine.formats import read_plan_data, write_mspdi
@@ -127,10 +128,8 @@ class ActivityEditView(ObjectEditView):
     title = "Edit activity"
 
     def perform(self, form):
-        return services.update_activity(actor=self.request.user, activity=self.object, changes=form.plan_changes())
-
-    def get_success_url(self):
-        return self.object.project.get_absolute_url()
+        services.update_activity(actor=self.request.user, activity=self.object, changes=form.plan_changes())
+        return _GanttOf(self.object.project)
 
 
 class ProgressEditView(ObjectEditView):
@@ -139,7 +138,8 @@ class ProgressEditView(ObjectEditView):
     title = "Record progress"
 
     def perform(self, form):
-        return services.record_progress(actor=self.request.user, activity=self.object, changes=form.cleaned_data)
+        services.record_progress(actor=self.request.user, activity=self.object, changes=form.cleaned_data)
+        return _GanttOf(self.object.project)
 
 
 class PlanImportView(ObjectEditView):
@@ -194,6 +194,53 @@ class PlanExportView(LoginRequiredMixin, View):
         response = HttpResponse(write(export_plan(project).plan), content_type=content_type)
         response["Content-Disposition"] = f'attachment; filename="{project.code}{suffix}"'
         return response
+
+
+class BaselineComparisonView(LoginRequiredMixin, TemplateView):
+    """The current plan against any of the project's baselines (``?number=N``, default the primary)."""
+
+    template_name = "planning/baseline_comparison.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        project = _visible_project(self.request.user, kwargs["pk"])
+        baselines = list(Baseline.objects.filter(project=project).order_by("number"))
+        context.update(project=project, baselines=baselines)
+        if not baselines:
+            return context
+        number = self.request.GET.get("number", "")
+        chosen = next((b for b in baselines if number.isdigit() and b.number == int(number)), None)
+        chosen = chosen or next((b for b in baselines if b.is_primary), baselines[0])
+        context.update(selectors.baseline_comparison(project, chosen))
+        return context
+
+
+class ActivityCreateView(ObjectEditView):
+    """Add an activity to the project's plan (from the plan page)."""
+
+    model = Project
+    form_class = ActivityForm
+    title = "New activity"
+    success_message = "Activity added; reschedule to place it."
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["instance"] = Activity(project=self.object)
+        return kwargs
+
+    def perform(self, form):
+        services.create_activity(actor=self.request.user, project=self.object, **form.plan_changes())
+        return _GanttOf(self.object)
+
+
+class _GanttOf:
+    """Where to go after adding an activity: the project's plan page."""
+
+    def __init__(self, project: Project):
+        self.project = project
+
+    def get_absolute_url(self) -> str:
+        return reverse("planning:project_gantt", args=[self.project.pk])
 
 
 class ScheduleSummaryView(LoginRequiredMixin, TemplateView):

@@ -154,3 +154,33 @@ def test_api_progress_through_activity_patch(world):
     assert AuditEvent.objects.for_object(first).first().action == "activity.progress_recorded"
     response = client.patch(reverse("api:activity-detail", args=[first.pk]), {"percent_complete": "150"}, format="json")
     assert response.status_code == 400 and "percent_complete" in response.json()["errors"]
+
+
+def test_add_an_activity_and_compare_with_a_baseline(world):
+    _, second = _chain(world, 2)
+    services.reschedule(actor=world.admin, projects=[world.project])
+    services.set_baseline(actor=world.admin, project=world.project, number=1, name="Approved")
+    client = _client(world.permitted)
+    response = client.post(
+        reverse("planning:activity_create", args=[world.project.pk]),
+        {"name": "Security review", "duration_days": "2", "constraint_type": "ASAP", "cost": "0"},
+    )
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "planning:project_gantt", args=[world.project.pk]
+    )
+    services.update_activity(actor=world.admin, activity=second, changes={"duration_minutes": 3 * DAY})
+    services.reschedule(actor=world.admin, projects=[world.project])
+    page = client.get(reverse("planning:baseline_comparison", args=[world.project.pk]) + "?number=1")
+    rows = {row["activity"].name: row for row in page.context["rows"]}
+    assert rows["Task 1"]["finish_variance_days"] == 2.0
+    assert rows["Security review"]["is_new"]
+    assert page.context["late_count"] == 1
+
+
+def test_activity_form_refuses_a_bad_duration(world):
+    response = _client(world.permitted).post(
+        reverse("planning:activity_create", args=[world.project.pk]),
+        {"name": "Oops", "duration_days": "-1", "constraint_type": "ASAP", "cost": "0"},
+    )
+    assert response.status_code == 200 and "duration_days" in response.context["form"].errors
+    assert not Activity.objects.filter(name="Oops").exists()
