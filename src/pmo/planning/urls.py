@@ -21,5 +21,8 @@ urlpatterns = [
     path("activities/<int:pk>/edit/", views.ActivityEditView.as_view(), name="activity_edit"),
     path("activities/<int:pk>/progress/", views.ProgressEditView.as_view(), name="activity_progress"),
     path("activities/<int:pk>/history/", ObjectHistoryView.as_view(model=Activity), name="activity_history"),
+    path("calendars/", views.CalendarListView.as_view(), name="calendar_list"),
+    path("calendars/new/", views.CalendarFormView.as_view(), name="calendar_create"),
     path("calendars/<int:pk>/", views.CalendarDetailView.as_view(), name="calendar_detail"),
+    path("calendars/<int:pk>/edit/", views.CalendarFormView.as_view(), name="calendar_edit"),
 ]

@@ -11,10 +11,11 @@ from django.views.generic import TemplateView, View
 
 from pmo.core.choices import Action
 from pmo.core.errors import DomainError, InvalidData, PermissionRefused
-from pmo.core.views.generic import ObjectEditView
+from pmo.core.permissions import grants_for
+from pmo.core.views.generic import ObjectEditView, ServiceFormView
 from pmo.planning import selectors, services
 from pmo.planning.exports import export_plan
-from pmo.planning.forms import ActivityForm, BaselineForm, PlanImportForm, ProgressForm, RescheduleForm
+from pmo.planning.forms import ActivityForm, BaselineForm, CalendarForm, PlanImportForm, ProgressForm, RescheduleForm
 from pmo.planning.imports import import_plan
 from pmo.planning.models import Activity, Baseline, Calendar
 from pmo.portfolio.models import Programme, Project
@@ -255,6 +256,53 @@ class ScheduleSummaryView(LoginRequiredMixin, TemplateView):
         return context
 
 
+class CalendarListView(LoginRequiredMixin, TemplateView):
+    template_name = "planning/calendar_list.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["calendars"] = (
+            Calendar.objects.visible_to(self.request.user).select_related("project").order_by("project__code", "name")
+        )
+        context["may_create"] = grants_for(self.request.user).allows_everywhere(Action.CREATE)
+        return context
+
+
+class CalendarFormView(ServiceFormView):
+    """Create an organisation calendar (``?project=ID`` for a project's own) or edit one."""
+
+    form_class = CalendarForm
+    template_name = "core/object_form.html"
+    success_message = "Calendar saved."
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.calendar = None
+        if "pk" in kwargs:
+            self.calendar = get_object_or_404(
+                Calendar.objects.visible_to(request.user).prefetch_related("exceptions"), pk=kwargs["pk"]
+            )
+        self.title = f"Edit calendar {self.calendar}" if self.calendar else "New calendar"
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs.pop("user", None)
+        kwargs["calendar"] = self.calendar
+        return kwargs
+
+    def perform(self, form):
+        fields, exceptions = form.service_fields()
+        if self.calendar is not None:
+            return services.update_calendar(
+                actor=self.request.user, calendar=self.calendar, changes=fields, exceptions=exceptions
+            )
+        project_id = self.request.GET.get("project", "")
+        project = _visible_project(self.request.user, project_id) if project_id.isdigit() else None
+        return services.create_calendar(actor=self.request.user, project=project, exceptions=exceptions, **fields)
+
+
 class CalendarDetailView(LoginRequiredMixin, TemplateView):
     template_name = "planning/calendar_detail.html"
 
@@ -266,6 +314,8 @@ class CalendarDetailView(LoginRequiredMixin, TemplateView):
         weekday_names = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
         context.update(
             calendar=calendar,
+            can_change=Calendar.objects.visible_to(self.request.user, Action.CHANGE).filter(pk=calendar.pk).exists()
+            and (calendar.project_id is not None or grants_for(self.request.user).allows_everywhere(Action.CHANGE)),
             weekdays=[weekday_names[day] for day in sorted(calendar.working_weekdays)],
             periods=[
                 f"{start // 60:02d}:{start % 60:02d} to {end // 60:02d}:{end % 60:02d}"

@@ -17,7 +17,7 @@ from pmo.core.choices import Role, ScopeType
 from pmo.core.models import AuditEvent
 from pmo.core.testing.logins import make_login
 from pmo.planning import services
-from pmo.planning.models import Activity, Baseline, Link
+from pmo.planning.models import Activity, Baseline, Calendar, Link
 
 DAY = 480
 
@@ -184,3 +184,55 @@ def test_activity_form_refuses_a_bad_duration(world):
     )
     assert response.status_code == 200 and "duration_days" in response.context["form"].errors
     assert not Activity.objects.filter(name="Oops").exists()
+
+
+def test_calendars_typed_as_people_think_of_them(world):
+    client = _client(world.org_head)
+    response = client.post(
+        reverse("planning:calendar_create"),
+        {
+            "name": "Four-day week",
+            "working_weekdays": ["0", "1", "2", "3"],
+            "working_hours": "08:30-12:30, 13:30-17:30",
+            "exceptions": "2026-12-25 Christmas Day\n2026-12-27 working Stock-take",
+        },
+    )
+    assert response.status_code == 302
+    calendar = Calendar.objects.get(name="Four-day week")
+    assert calendar.working_weekdays == [0, 1, 2, 3] and calendar.working_periods == [[510, 750], [810, 1050]]
+    assert [(e.date.isoformat(), e.is_working, e.name) for e in calendar.exceptions.all()] == [
+        ("2026-12-25", False, "Christmas Day"),
+        ("2026-12-27", True, "Stock-take"),
+    ]
+    edit = client.get(reverse("planning:calendar_edit", args=[calendar.pk]))
+    assert "08:30-12:30, 13:30-17:30" in edit.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("working_hours", "8 to 12", "not a period like 08:00-12:00"),
+        ("working_hours", "13:00-12:00", "Give working periods"),
+        ("exceptions", "Christmas", "Line 1"),
+        ("exceptions", "2026-02-31 Nonsense", "Line 1"),
+    ],
+)
+def test_calendar_form_names_the_problem_and_saves_nothing(world, field, value, message):
+    data = {"name": "Bad", "working_weekdays": ["0"], "working_hours": "08:00-12:00", "exceptions": ""}
+    data[field] = value
+    response = _client(world.org_head).post(reverse("planning:calendar_create"), data)
+    assert response.status_code == 200
+    assert message in str(response.context["form"].errors)
+    assert not Calendar.objects.filter(name="Bad").exists()
+
+
+def test_project_manager_cannot_make_organisation_calendars(world):
+    response = _client(world.permitted).post(
+        reverse("planning:calendar_create"), {"name": "Mine", "working_weekdays": ["0"], "working_hours": "08:00-12:00"}
+    )
+    assert response.status_code == 403
+    response = _client(world.permitted).post(
+        reverse("planning:calendar_create") + f"?project={world.project.pk}",
+        {"name": "Project week", "working_weekdays": ["0", "1"], "working_hours": "08:00-12:00"},
+    )
+    assert response.status_code == 302 and Calendar.objects.get(name="Project week").project == world.project
