@@ -24,7 +24,16 @@ from pmo_engine.formats import (
     PlanLink,
     PlanResource,
     ResourceType,
+    write_mspdi,
+    write_plan_xlsx,
 )
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# ?format= value: (file suffix, content type, writer)
+EXPORT_WRITERS = {
+    "xml": (".xml", "application/vnd.ms-project+xml", write_mspdi),
+    "xlsx": (".xlsx", XLSX, write_plan_xlsx),
+}
 
 
 @dataclass(frozen=True)

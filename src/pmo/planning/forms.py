@@ -69,7 +69,8 @@ MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 
 class PlanImportForm(forms.Form):
     file = forms.FileField(
-        help_text="Microsoft Project (.xml, .mpp), Primavera (.xer), ProjectLibre, Planner or GanttProject file."
+        help_text="Microsoft Project (.xml, .mpp), Primavera (.xer), ProjectLibre, Planner, GanttProject, "
+        "or the Excel plan template (.xlsx)."
     )
     replace = forms.BooleanField(required=False, help_text="Replace the plan the project has now.")
 

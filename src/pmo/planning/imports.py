@@ -15,13 +15,13 @@ from django.db import transaction
 
 from pmo.core.audit import record_event
 from pmo.core.choices import Action
-from pmo.core.errors import DomainError
+from pmo.core.errors import DomainError, InvalidData
 from pmo.core.services import locked_for
 from pmo.planning import adapters, services
 from pmo.planning.models import Activity, Baseline, BaselineActivity, Calendar, CalendarException, Link, ProjectPlan
 from pmo.portfolio.models import Project
 from pmo_engine import EngineError
-from pmo_engine.formats import Plan
+from pmo_engine.formats import Plan, read_plan_data
 
 
 @dataclass(frozen=True)
@@ -47,6 +47,26 @@ class ImportResult:
     skipped_inactive: int
     conflicts: list[dict] = field(default_factory=list)
     differences: list[DateDifference] = field(default_factory=list)
+
+
+def read_upload(upload, project: Project) -> Plan:
+    """The plan in an uploaded file for ``project`` (whose start serves a workbook that gives none);
+    a file that cannot be read whole is refused naming every problem (a workbook's row-by-row
+    problems, one message each)."""
+    existing = ProjectPlan.objects.filter(project=project).first()
+    planned = project.planned_start
+    start = (
+        adapters.to_local(existing.start)
+        if existing
+        else datetime(planned.year, planned.month, planned.day, 8)
+        if planned
+        else None
+    )
+    try:
+        return read_plan_data(upload.read(), upload.name, project_start=start)
+    except EngineError as error:
+        problems = [str(problem) for problem in getattr(error, "problems", ())]
+        raise InvalidData({"file": problems or [f"{upload.name}: {error.message}"]}) from None
 
 
 def _lock(actor, project: Project) -> Project:

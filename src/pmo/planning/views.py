@@ -10,19 +10,15 @@ from django.urls import reverse
 from django.views.generic import TemplateView, View
 
 from pmo.core.choices import Action
-from pmo.core.errors import DomainError, InvalidData, PermissionRefused
+from pmo.core.errors import DomainError, PermissionRefused
 from pmo.core.permissions import grants_for
 from pmo.core.views.generic import ObjectEditView, ServiceFormView
 from pmo.planning import selectors, services
-from pmo.planning.exports import export_plan
+from pmo.planning.exports import EXPORT_WRITERS, export_plan
 from pmo.planning.forms import ActivityForm, BaselineForm, CalendarForm, PlanImportForm, ProgressForm, RescheduleForm
-from pmo.planning.imports import import_plan
+from pmo.planning.imports import import_plan, read_upload
 from pmo.planning.models import Activity, Baseline, Calendar
 from pmo.portfolio.models import Programme, Project
-from pmo_engine import EngineError
-from pmo_engine.formats import read_plan_data, write_mspdi
-
-EXPORT_WRITERS = {"xml": (".xml", "application/vnd.ms-project+xml", write_mspdi)}
 
 
 def _visible_project(user, pk) -> Project:
@@ -161,10 +157,7 @@ class PlanImportView(ObjectEditView):
 
     def perform(self, form):
         upload = form.cleaned_data["file"]
-        try:
-            plan = read_plan_data(upload.read(), upload.name)
-        except EngineError as error:
-            raise InvalidData({"file": [f"{upload.name}: {error.message}"]}) from None
+        plan = read_upload(upload, self.object)
         self.result = import_plan(
             actor=self.request.user,
             project=self.object,

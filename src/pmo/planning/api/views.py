@@ -3,7 +3,7 @@
 from django.db import transaction
 from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.parsers import MultiPartParser
@@ -31,12 +31,10 @@ from pmo.planning.api.serializers import (
     RescheduleResultSerializer,
     RescheduleSerializer,
 )
-from pmo.planning.exports import export_plan
+from pmo.planning.exports import EXPORT_WRITERS, export_plan
 from pmo.planning.filtersets import ActivityFilterSet, BaselineFilterSet, CalendarFilterSet, LinkFilterSet
-from pmo.planning.imports import import_plan
+from pmo.planning.imports import import_plan, read_upload
 from pmo.planning.models import Activity, Baseline, Calendar, Link, ProjectPlan
-from pmo_engine import EngineError
-from pmo_engine.formats import read_plan_data, write_mspdi
 
 TIMESTAMPS = ("created_at", "updated_at")
 
@@ -194,10 +192,7 @@ class ProjectPlanViewSet(UpdateThroughServiceMixin, ReadViewSet):
         body = PlanImportSerializer(data=request.data, context=self.get_serializer_context())
         body.is_valid(raise_exception=True)
         upload = body.validated_data["file"]
-        try:
-            plan = read_plan_data(upload.read(), upload.name)
-        except EngineError as error:
-            raise InvalidData({"file": [f"{upload.name}: {error.message}"]}) from None
+        plan = read_upload(upload, body.validated_data["project"])
         result = import_plan(
             actor=request.user,
             project=body.validated_data["project"],
@@ -232,13 +227,18 @@ class ProjectPlanViewSet(UpdateThroughServiceMixin, ReadViewSet):
         )
 
     @extend_schema(
-        summary="Export the plan as Microsoft Project XML",
-        responses={(200, "application/vnd.ms-project+xml"): OpenApiTypes.BINARY},
+        summary="Export the plan",
+        description="``?format=xml``: Microsoft Project XML (the default); ``?format=xlsx``: the Excel plan template.",
+        parameters=[OpenApiParameter("format", str, enum=list(EXPORT_WRITERS), required=False)],
+        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
     )
     @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
     def export(self, request, pk=None):
         project_plan = self.get_object()
-        exported = export_plan(project_plan.project)
-        response = HttpResponse(write_mspdi(exported.plan), content_type="application/vnd.ms-project+xml")
-        response["Content-Disposition"] = f'attachment; filename="{project_plan.project.code}.xml"'
+        chosen = request.query_params.get("format", "xml")
+        if chosen not in EXPORT_WRITERS:
+            raise InvalidData({"format": [f"Choose one of {', '.join(EXPORT_WRITERS)}."]})
+        suffix, content_type, write = EXPORT_WRITERS[chosen]
+        response = HttpResponse(write(export_plan(project_plan.project).plan), content_type=content_type)
+        response["Content-Disposition"] = f'attachment; filename="{project_plan.project.code}{suffix}"'
         return response

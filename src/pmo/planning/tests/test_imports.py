@@ -2,8 +2,10 @@
 exported as MS Project XML and imported again into another project, keeping the same activities,
 links and dates; for plans saved by MS Project, pmo's dates equal the file's."""
 
+import io
 from pathlib import Path
 
+import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
@@ -171,3 +173,43 @@ def test_api_import_and_export(world):
         format="multipart",
     )
     assert bad.status_code == 400 and "file" in bad.json()["errors"]
+
+
+def test_excel_export_then_import_into_another_project_keeps_the_plan(world):
+    first = _new_project(world, "XL-1")
+    import_plan(
+        actor=world.admin, project=first, plan=read_plan_file(DATA / "projectlibre_New_Product.xml"), source="x"
+    )
+    client = Client()
+    client.force_login(world.admin)
+    workbook = client.get(reverse("planning:plan_export", args=[first.pk]) + "?format=xlsx")
+    assert workbook.status_code == 200 and workbook["Content-Disposition"].endswith('.xlsx"')
+    second = _new_project(world, "XL-2")
+    response = client.post(
+        reverse("planning:plan_import", args=[second.pk]), {"file": SimpleUploadedFile("plan.xlsx", workbook.content)}
+    )
+    assert response.status_code == 200 and "equal the dates in the file" in response.content.decode()
+    assert _shape(second) == _shape(first)
+
+
+def test_a_workbook_with_bad_rows_is_refused_row_by_row_and_nothing_is_kept(world):
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Activities"
+    sheet.append(["Name", "Duration (days)", "Predecessors"])
+    sheet.append(["Design", 3, ""])
+    sheet.append(["Build", -2, "1"])
+    sheet.append(["Test", "two", "9XX"])
+    data = io.BytesIO()
+    book.save(data)
+    client = Client()
+    client.force_login(world.permitted)
+    response = client.post(
+        reverse("planning:plan_import", args=[world.project.pk]),
+        {"file": SimpleUploadedFile("plan.xlsx", data.getvalue())},
+    )
+    assert response.status_code == 200
+    messages = response.context["form"].errors["file"]
+    assert len(messages) == 3, messages
+    assert messages[0].startswith("Row 3, Duration (days)") and messages[2].startswith("Row 4, Predecessors")
+    assert not Activity.objects.filter(project=world.project).exists()

@@ -1,4 +1,4 @@
-"""``pmo export CODE FILE``: a project's plan as MS Project XML (``.xml``)."""
+"""``pmo export CODE FILE``: a project's plan as MS Project XML (``.xml``) or Excel (``.xlsx``)."""
 
 from pathlib import Path
 
@@ -6,13 +6,13 @@ from django.core.management.base import BaseCommand, CommandError
 
 from pmo.planning.exports import export_plan
 from pmo.portfolio.models import Project
-from pmo_engine.formats import write_mspdi
+from pmo_engine.formats import write_mspdi, write_plan_xlsx
 
-WRITERS = {".xml": write_mspdi}
+WRITERS = {".xml": write_mspdi, ".xlsx": write_plan_xlsx}
 
 
 class Command(BaseCommand):
-    help = "Export a project's plan to a file: .xml (Microsoft Project XML)."
+    help = "Export a project's plan to a file: .xml (Microsoft Project XML) or .xlsx (the Excel plan template)."
 
     def add_arguments(self, parser):
         parser.add_argument("code", help="the project's code")

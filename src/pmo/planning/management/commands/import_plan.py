@@ -34,7 +34,8 @@ class Command(BaseCommand):
         try:
             plan = read_plan_file(file)
         except EngineError as error:
-            raise CommandError(f"{file.name}: {error.message} Nothing was imported.") from None
+            problems = "".join(f"\n  {problem}" for problem in getattr(error, "problems", ()))
+            raise CommandError(f"{file.name}: {error.message}{problems}\nNothing was imported.") from None
         try:
             with transaction.atomic():
                 target = self._project(project, portfolio, programme, code, name or plan.name)
