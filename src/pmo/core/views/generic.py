@@ -135,9 +135,6 @@ class ServiceFormView(LoginRequiredMixin, FormView):
         kwargs["user"] = self.request.user
         return kwargs
 
-    def perform(self, form):
-        raise NotImplementedError  # pragma: no cover -- every subclass defines the service it calls
-
     def report_error(self, form, field: str | None, field_messages: list[str]) -> None:
         """Show a service's refusal on the form, beside the field it names when there is one."""
         form.add_error(field if field in form.fields else None, field_messages)
