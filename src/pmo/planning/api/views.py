@@ -70,6 +70,8 @@ class LinkViewSet(UpdateThroughServiceMixin, RemovableViewSet):
 
     queryset = Link.objects.none()
     serializer_class = LinkSerializer
+    # The display name reads both activities.
+    select_related_fields = ("predecessor", "successor")
     filterset_class = LinkFilterSet
     ordering_fields = ("link_type", "lag_minutes", *TIMESTAMPS)
     service_object_argument = "link"

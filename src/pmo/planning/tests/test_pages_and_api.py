@@ -3,7 +3,7 @@ queries, the schedule panel of the project page, rescheduling and baselines from
 the API's reschedule action and refusals."""
 
 import itertools
-from datetime import datetime
+from datetime import date, datetime
 
 import pytest
 from django.db import connection
@@ -236,3 +236,29 @@ def test_project_manager_cannot_make_organisation_calendars(world):
         {"name": "Project week", "working_weekdays": ["0", "1"], "working_hours": "08:00-12:00"},
     )
     assert response.status_code == 302 and Calendar.objects.get(name="Project week").project == world.project
+
+
+@pytest.mark.parametrize("basename", ["activity", "link", "calendar", "baseline", "plan"])
+def test_planning_list_endpoints_cost_the_same_queries_for_any_size(world, basename):
+    client = _client(world.permitted, api=True)
+    url = reverse(f"api:{basename}-list")
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    _chain(world, 3)
+    services.create_calendar(
+        actor=world.admin, project=world.project, name="Week A", exceptions=[(date(2026, 12, 25), False, "")]
+    )
+    services.reschedule(actor=world.admin, projects=[world.project])
+    services.set_baseline(actor=world.admin, project=world.project, number=0)
+    few = queries()
+    _chain(world, 30, start=3)
+    services.create_calendar(
+        actor=world.admin, project=world.project, name="Week B", exceptions=[(date(2026, 12, 26), False, "")]
+    )
+    services.reschedule(actor=world.admin, projects=[world.project])
+    services.set_baseline(actor=world.admin, project=world.project, number=1)
+    assert queries() == few
