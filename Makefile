@@ -53,7 +53,7 @@ migrations-check: $(VENV)/.test-installed
 # PMO_TEST_DATABASE_URL (e.g. postgres://postgres@127.0.0.1:5432/test) runs the suite on PostgreSQL.
 test: $(VENV)/.test-installed browser lint contracts migrations-check
 	$(BIN)/pytest tests/engine -p no:django -q
-	PMO_DATABASE_URL="$${PMO_TEST_DATABASE_URL:-sqlite:///:memory:}" PMO_VAR_DIR=$$(mktemp -d) \
+	PMO_DATABASE_URL="$${PMO_TEST_DATABASE_URL:-sqlite:///:memory:}" PMO_VAR_DIR=$$(mktemp -d) PMO_DATABASE_CONN_MAX_AGE=0 \
 	  DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest -q -p no:cacheprovider --ignore=tests/engine
 
 bench: $(VENV)/.test-installed

@@ -91,7 +91,9 @@ TEMPLATES = [
 # --- Database -------------------------------------------------------------------------------
 DATABASE_URL = env.text("PMO_DATABASE_URL", f"sqlite:///{VAR_DIR / 'pmo.sqlite3'}")
 try:
-    _database = dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)
+    _database = dj_database_url.parse(
+        DATABASE_URL, conn_max_age=env.integer("PMO_DATABASE_CONN_MAX_AGE", 60), conn_health_checks=True
+    )
 except ValueError as error:
     raise ImproperlyConfigured(f"PMO_DATABASE_URL is not a database URL: {error}") from None
 if _database["ENGINE"] == "django.db.backends.sqlite3":

@@ -131,6 +131,9 @@ class ProjectPlan(TimeStampedModel):
 
     objects = ProjectPlanQuerySet.as_manager()
 
+    class Meta:
+        ordering = ["project_id"]
+
     def __str__(self) -> str:
         return f"Plan of {self.project}"
 
