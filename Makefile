@@ -58,6 +58,7 @@ test: $(VENV)/.test-installed browser lint contracts migrations-check
 
 bench: $(VENV)/.test-installed
 	$(BIN)/pmo bench cpm
+	$(BIN)/pmo bench capacity
 	$(BIN)/pmo bench lists
 
 clean:
