@@ -1,10 +1,25 @@
 """Filters shared by the list pages and the API."""
 
 import django_filters
+from django import forms
 from django.db.models import Q
 
 from pmo.core.choices import OfficeKind, Role, ScopeType
 from pmo.core.models import AuditEvent, OfficeMembership, OrganisationUnit, Person, PMOOffice, RoleAssignment
+
+LARGEST_ID = 2**63 - 1
+
+
+class IdFilter(django_filters.NumberFilter):
+    """A row id: a whole number the database can hold, else a 400 naming the parameter (a float
+    or a 30-digit number would otherwise reach the database and fail there)."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", LARGEST_ID)
+        super().__init__(*args, **kwargs)
 
 
 class OrganisationUnitFilterSet(django_filters.FilterSet):
@@ -52,6 +67,7 @@ class OfficeMembershipFilterSet(django_filters.FilterSet):
 
 class RoleAssignmentFilterSet(django_filters.FilterSet):
     role = django_filters.ChoiceFilter(choices=Role.choices)
+    scope_id = IdFilter()
     scope_type = django_filters.ChoiceFilter(choices=ScopeType.choices)
 
     class Meta:
@@ -60,6 +76,7 @@ class RoleAssignmentFilterSet(django_filters.FilterSet):
 
 
 class AuditEventFilterSet(django_filters.FilterSet):
+    object_id = django_filters.CharFilter(max_length=64)
     model = django_filters.CharFilter(field_name="content_type__model", label="Object type (model name)")
     action = django_filters.CharFilter(lookup_expr="startswith")
     occurred_after = django_filters.IsoDateTimeFilter(field_name="occurred_at", lookup_expr="gte")

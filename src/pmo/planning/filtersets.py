@@ -3,6 +3,7 @@
 import django_filters
 from django.db.models import Q
 
+from pmo.core.filtersets import IdFilter
 from pmo.planning.models import Activity, Baseline, Calendar, Link
 
 
@@ -21,7 +22,7 @@ class ActivityFilterSet(django_filters.FilterSet):
 
 
 class LinkFilterSet(django_filters.FilterSet):
-    project = django_filters.NumberFilter(method="filter_project", label="Either end's project (id)")
+    project = IdFilter(method="filter_project", label="Either end's project (id)")
 
     class Meta:
         model = Link

@@ -3,6 +3,7 @@
 import django_filters
 from django.db.models import Q
 
+from pmo.core.filtersets import IdFilter
 from pmo.core.models import Person
 from pmo.portfolio.choices import RAG, DependencyStatus, LifecycleStage
 from pmo.portfolio.models import Portfolio, Programme, Project, ProjectDependency, StrategicObjective
@@ -80,7 +81,7 @@ class ProjectFilterSet(SearchFilterMixin, django_filters.FilterSet):
 
 class ProjectDependencyFilterSet(django_filters.FilterSet):
     status = django_filters.MultipleChoiceFilter(choices=DependencyStatus.choices)
-    project = django_filters.NumberFilter(method="filter_project", label="Either project (id)")
+    project = IdFilter(method="filter_project", label="Either project (id)")
 
     class Meta:
         model = ProjectDependency

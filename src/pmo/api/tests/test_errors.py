@@ -253,3 +253,17 @@ def test_unknown_ordering_and_page_size_are_ignored(admin_client, organisation):
 
 def test_a_page_past_the_end_answers_404(admin_client, organisation):
     assert admin_client.get(url("project", page=99)).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/links/?project=-1.7976931348623157e%2B308",
+        "/api/v1/project-dependencies/?project=99999999999999999999999",
+        "/api/v1/role-assignments/?scope_id=1.5",
+        "/api/v1/projects/99999999999999999999999/",
+        "/api/v1/activities/?project=99999999999999999999999",
+    ],
+)
+def test_numbers_the_database_cannot_hold_are_refused_not_a_500(admin_client, url):
+    assert admin_client.get(url).status_code in (400, 404)

@@ -231,3 +231,10 @@ def test_objectives_formset_saves_contributions(world):
     data.update({"form-1-objective": "", "form-1-contribution_weight": ""})
     assert client.post(url, data).status_code == 302
     assert str(world.project.objective_links.get().contribution_weight) == "70.00"
+
+
+@pytest.mark.parametrize(
+    "path", ["/projects/99999999999999999999999/", "/projects/?project=1e400&manager=99999999999999999999999"]
+)
+def test_numbers_the_database_cannot_hold_do_not_break_pages(world, path):
+    assert _signed_in(world.admin).get(path).status_code in (200, 404)
