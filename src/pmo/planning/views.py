@@ -70,10 +70,16 @@ class RescheduleView(LoginRequiredMixin, View):
     """POST: reschedule a project (or a programme's projects) at an optional status date."""
 
     def post(self, request, pk=None, programme_pk=None):
+        # Back to the plan page either way (never to a Referer header, which anyone can set).
+        plan_page = (
+            reverse("planning:programme_gantt", args=[programme_pk])
+            if programme_pk is not None
+            else reverse("planning:project_gantt", args=[pk])
+        )
         form = RescheduleForm(request.POST)
         if not form.is_valid():
             messages.error(request, f"Status date: {' '.join(form.errors.get('status_date', []))}")
-            return redirect(request.META.get("HTTP_REFERER") or "/")
+            return redirect(plan_page)
         try:
             if programme_pk is not None:
                 programme = get_object_or_404(Programme.objects.visible_to(request.user), pk=programme_pk)
@@ -91,7 +97,7 @@ class RescheduleView(LoginRequiredMixin, View):
             raise PermissionDenied(error.message) from None
         except DomainError as error:
             messages.error(request, error.message)
-            return redirect(request.META.get("HTTP_REFERER") or "/")
+            return redirect(plan_page)
         conflicts = sum(len(plan["conflicts"]) for plan in summary["projects"].values())
         messages.success(
             request,
