@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "pmo.core",
     "pmo.portfolio",
     "pmo.planning",
+    "pmo.resourcing",
     "pmo.api",
     "pmo.web",
     "pmo.demo",

@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("pmo.core.urls")),
     path("", include("pmo.portfolio.urls")),
     path("", include("pmo.planning.urls")),
+    path("", include("pmo.resourcing.urls")),
     path("api/", include("pmo.api.urls")),
     path("admin/", admin_site.urls),
 ]

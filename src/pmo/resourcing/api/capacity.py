@@ -1,0 +1,5 @@
+"""API: capacity."""
+
+
+def register(router) -> None:
+    pass

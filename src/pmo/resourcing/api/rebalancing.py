@@ -1,0 +1,5 @@
+"""API: rebalancing."""
+
+
+def register(router) -> None:
+    pass

@@ -1,0 +1,5 @@
+"""API: resources."""
+
+
+def register(router) -> None:
+    pass

@@ -1,0 +1,5 @@
+"""API: timesheets."""
+
+
+def register(router) -> None:
+    pass

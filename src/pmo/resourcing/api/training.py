@@ -1,0 +1,5 @@
+"""API: training."""
+
+
+def register(router) -> None:
+    pass

@@ -1,0 +1,1 @@
+"""Read-side queries of resourcing, one module per area."""

@@ -1,0 +1,1 @@
+"""Resourcing pages, one module per area; each module lists its routes in ``urlpatterns``."""

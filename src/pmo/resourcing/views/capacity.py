@@ -1,0 +1,3 @@
+"""Pages: capacity."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""Pages: rebalancing."""
+
+urlpatterns = []

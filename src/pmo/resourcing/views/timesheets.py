@@ -1,0 +1,3 @@
+"""Pages: timesheets."""
+
+urlpatterns = []
