@@ -1,0 +1,1 @@
+"""Excel exports of resourcing, one module per area."""
