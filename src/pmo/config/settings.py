@@ -210,6 +210,11 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     # Tags and operation ids are named after the resource, not the API's version.
     "SCHEMA_PATH_PREFIX": r"/api/v[0-9]+",
+    # Choice sets used by several fields are named once.
+    "ENUM_NAME_OVERRIDES": {
+        "ProficiencyLevelEnum": "pmo.resourcing.choices.PROFICIENCY_LEVELS",
+        "PeriodKindEnum": "pmo.resourcing.choices.PeriodKind",
+    },
 }
 
 LOGGING = {

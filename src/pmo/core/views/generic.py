@@ -36,7 +36,8 @@ class ObjectListView(LoginRequiredMixin, ListView):
     create_url_name = ""
 
     def base_queryset(self):
-        return self.model.objects.visible_to(self.request.user, Action.VIEW).select_related(*self.select_related)
+        queryset = self.model.objects.visible_to(self.request.user, Action.VIEW)
+        return queryset.select_related(*self.select_related) if self.select_related else queryset
 
     def get_queryset(self):
         queryset = self.base_queryset()
@@ -85,7 +86,8 @@ class ObjectDetailView(LoginRequiredMixin, DetailView):
     history_url_name = ""
 
     def get_queryset(self):
-        return self.model.objects.visible_to(self.request.user, Action.VIEW).select_related(*self.select_related)
+        queryset = self.model.objects.visible_to(self.request.user, Action.VIEW)
+        return queryset.select_related(*self.select_related) if self.select_related else queryset
 
     def allowed(self, action: str) -> bool:
         return self.model.objects.visible_to(self.request.user, action).filter(pk=self.object.pk).exists()

@@ -1,0 +1,1 @@
+"""Forms of resourcing pages, one module per area."""
