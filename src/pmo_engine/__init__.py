@@ -5,9 +5,13 @@ environment, settings or a global random state: callers pass them in. Units: dur
 in working minutes (480 a standard day), moments as naive datetimes at minute resolution;
 capacity analysis works in hours and dates.
 
-The public API is the list below; anything else may change.
+The public API is the list below; anything else may change. The rebalancing names
+(:func:`propose_rebalancing` and its data classes) load OR-Tools on first use.
 """
 
+from typing import TYPE_CHECKING
+
+from pmo_engine import capacity as _capacity
 from pmo_engine.calendar import (
     add_working_days,
     add_working_minutes,
@@ -46,6 +50,26 @@ from pmo_engine.cpm import (
 from pmo_engine.errors import CycleError, EngineError, InvalidInput, ScheduleError
 from pmo_engine.model import Activity, Calendar, ConstraintType, Link, LinkType
 
+if TYPE_CHECKING:
+    from pmo_engine.capacity.rebalance import (
+        RebalanceInputs,
+        RebalanceItem,
+        RebalanceMove,
+        RebalancePlan,
+        RebalanceResource,
+        RebalanceStatus,
+        ResourceOverload,
+        propose_rebalancing,
+        rebalance_inputs,
+    )
+
+
+def __getattr__(name: str) -> object:
+    if name in _capacity.REBALANCING_NAMES:
+        return getattr(_capacity, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 __all__ = [
     "LINK_TYPE_CODES",
     "Activity",
@@ -71,6 +95,13 @@ __all__ = [
     "PeriodGrid",
     "PeriodKind",
     "ProgressState",
+    "RebalanceInputs",
+    "RebalanceItem",
+    "RebalanceMove",
+    "RebalancePlan",
+    "RebalanceResource",
+    "RebalanceStatus",
+    "ResourceOverload",
     "ScheduleConflict",
     "ScheduleError",
     "ScheduleResult",
@@ -82,6 +113,8 @@ __all__ = [
     "critical_path_arrays",
     "is_working_day",
     "next_working_day",
+    "propose_rebalancing",
+    "rebalance_inputs",
     "schedule",
     "working_days_between",
     "working_minutes_between",
