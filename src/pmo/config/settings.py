@@ -214,6 +214,10 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "ProficiencyLevelEnum": "pmo.resourcing.choices.PROFICIENCY_LEVELS",
         "PeriodKindEnum": "pmo.resourcing.choices.PeriodKind",
+        "DependencyStatusEnum": "pmo.portfolio.choices.DependencyStatus",
+        "TimesheetStatusEnum": "pmo.resourcing.choices.TimesheetStatus",
+        "TimesheetApprovalStatusEnum": "pmo.resourcing.choices.ApprovalStatus",
+        "NonProjectCategoryEnum": "pmo.resourcing.choices.NonProjectCategory",
     },
 }
 

@@ -4,7 +4,7 @@ rebalancing proposals of the optimiser.
 
 Hours are decimals with two places; money is a decimal in the organisation's currency. A week is
 named by its Monday. The actual hours and cost of an assignment are written only by
-``services.actuals`` from approved timesheets.
+``services.timesheets.recompute_actuals`` from approved timesheets.
 """
 
 from datetime import date, timedelta
@@ -35,6 +35,7 @@ from pmo.resourcing.querysets import (
     AllocationQuerySet,
     AssignmentQuerySet,
     ProposalQuerySet,
+    RebalanceRunQuerySet,
     ResourceDetailQuerySet,
     ResourceQuerySet,
     SkillQuerySet,
@@ -255,7 +256,7 @@ class Assignment(TimeStampedModel):
     required_level = models.PositiveSmallIntegerField(choices=PROFICIENCY_LEVELS, default=1)
     is_billable = models.BooleanField(default=False)
     is_fixed = models.BooleanField(default=False, help_text="Never proposed for a move to someone else.")
-    # Written by services.actuals only, from approved timesheets.
+    # Written by services.timesheets.recompute_actuals only, from approved timesheets.
     actual_hours = models.DecimalField(**HOURS, default=ZERO)
     actual_cost = models.DecimalField(**MONEY, default=ZERO)
 
@@ -518,16 +519,24 @@ class RebalanceRun(TimeStampedModel):
     start = models.DateField()
     weeks = models.PositiveSmallIntegerField()
     unit = models.ForeignKey(OrganisationUnit, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    overload_threshold = models.DecimalField(max_digits=4, decimal_places=2, default=Decimal("1"))
     status = models.CharField(max_length=20, help_text="The solver's verdict.")
+    is_optimal = models.BooleanField(default=False)
+    movable_items = models.PositiveIntegerField(default=0)
     overload_before_hours = models.DecimalField(**HOURS, default=ZERO)
     overload_after_hours = models.DecimalField(**HOURS, default=ZERO)
     seconds = models.FloatField(default=0)
+
+    objects = RebalanceRunQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
-        return f"Rebalancing of {self.created_at:%Y-%m-%d %H:%M}"
+        return f"Rebalancing of {self.start.isoformat()}, {self.weeks} weeks"
+
+    def get_absolute_url(self) -> str:
+        return reverse("resourcing:rebalance_run", args=[self.pk])
 
 
 class RebalanceProposal(TimeStampedModel):

@@ -54,8 +54,8 @@ def _project_scope(grants, action: str, prefix: str) -> Q:
 
 class TimesheetQuerySet(RestrictedQuerySet):
     """The owner may read and change their timesheets; a role with the action across the
-    organisation reaches every timesheet; a project role reads (never changes) the timesheets that
-    book time to its projects."""
+    organisation reaches every timesheet; whoever may change a project (its manager) reads, never
+    changes, the timesheets that book time to it. Teammates do not read each other's weeks."""
 
     def visible_to(self, user, action: str = Action.VIEW):
         grants = grants_for(user)
@@ -65,18 +65,42 @@ class TimesheetQuerySet(RestrictedQuerySet):
             return self.none()
         condition = Q(resource__person__user=user)
         if action == Action.VIEW and grants.has_any_role:
-            approvals = self.model.approvals.rel.related_model.objects.filter(_project_scope(grants, action, "project"))
+            approvals = self.model.approvals.rel.related_model.objects.filter(
+                _project_scope(grants, Action.CHANGE, "project")
+            )
             condition |= Q(pk__in=approvals.values("timesheet_id"))
         return self.filter(condition)
 
 
 class TimesheetApprovalQuerySet(RestrictedQuerySet):
-    """A project's part of a timesheet is decided by whoever may change the project; the part that
-    books no project time (``project`` empty) by a role across the organisation."""
+    """A project's part of a timesheet is read and decided by whoever may change the project (and
+    read by the timesheet's owner); the part that books no project time (``project`` empty) by a
+    role across the organisation."""
 
-    def scope_filter(self, grants, action: str):
-        return Q(project__isnull=False) & _project_scope(grants, action, "project")
+    def visible_to(self, user, action: str = Action.VIEW):
+        grants = grants_for(user)
+        if grants.allows_everywhere(action):
+            return self
+        if user is None or not user.is_authenticated or not user.is_active:
+            return self.none()
+        condition = Q(project__isnull=False) & _project_scope(grants, Action.CHANGE, "project")
+        if action == Action.VIEW:
+            condition |= Q(timesheet__resource__person__user=user)
+        return self.filter(condition)
 
 
 class TrainingRecordQuerySet(OrganisationQuerySet):
     pass
+
+
+class RebalanceRunQuerySet(RestrictedQuerySet):
+    """A run is read by whoever asked for it and by a role that reads across the organisation;
+    its proposals follow their projects (``ProposalQuerySet``)."""
+
+    def visible_to(self, user, action: str = Action.VIEW):
+        grants = grants_for(user)
+        if grants.allows_everywhere(action):
+            return self
+        if user is None or not user.is_authenticated or not user.is_active or not grants.has_any_role:
+            return self.none()
+        return self.filter(requested_by=user) if action == Action.VIEW else self.none()
