@@ -11,6 +11,9 @@ from pmo.resourcing.models import Absence, Allocation, Assignment, ResourceRate,
 from pmo.resourcing.models import Resource as ResourceModel
 from pmo.resourcing.services import resources as services
 from pmo.resourcing.testing import scheduled_activity, skill
+from pmo.resourcing.tests.permission_resources_timesheets import TIMESHEET_RESOURCES
+from pmo.resourcing.tests.permission_resources_training import TRAINING_RESOURCES
+from pmo.resourcing.tests.permission_resources_transfer import TRANSFER_RESOURCES
 
 
 def _resource(world) -> ResourceModel:
@@ -115,4 +118,4 @@ RESOURCES = [
     ),
 ]
 
-RESOURCING_RESOURCES = [*RESOURCES]
+RESOURCING_RESOURCES = [*RESOURCES, *TIMESHEET_RESOURCES, *TRAINING_RESOURCES, *TRANSFER_RESOURCES]

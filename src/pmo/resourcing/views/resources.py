@@ -34,6 +34,7 @@ from pmo.resourcing.forms.resources import (
     ResourceForm,
     SkillForm,
 )
+from pmo.resourcing.imports import may_import
 from pmo.resourcing.models import (
     Absence,
     Allocation,
@@ -43,6 +44,7 @@ from pmo.resourcing.models import (
     ResourceSkill,
     Skill,
 )
+from pmo.resourcing.selectors.training import training_for
 from pmo.resourcing.services import resources as services
 from pmo.resourcing.tables.resources import RESOURCE_COLUMNS, SKILL_COLUMNS
 
@@ -97,6 +99,7 @@ class ServicePostView(LoginRequiredMixin, View):
 
 
 class ResourceListView(OrganisationCreateMixin, ObjectListView):
+    template_name = "resourcing/resource_list.html"
     model = Resource
     filterset_class = ResourceFilterSet
     columns = RESOURCE_COLUMNS
@@ -104,6 +107,9 @@ class ResourceListView(OrganisationCreateMixin, ObjectListView):
     default_ordering = ("name", "pk")
     title = "Resources"
     create_url_name = "resourcing:resource_create"
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "may_import": may_import(self.request.user)}
 
 
 class ResourceDetailView(ObjectDetailView):
@@ -129,6 +135,8 @@ class ResourceDetailView(ObjectDetailView):
             .filter(resource=resource)
             .select_related("project", "required_skill")
             .order_by("period_start", "pk")[:200],
+            training=training_for(user, resource),
+            can_plan_training=grants_for(user).allows_everywhere(Action.CHANGE),
             skill_form=HeldSkillForm(user=user),
             rate_form=RateForm(user=user),
             absence_form=AbsenceForm(user=user),

@@ -8,7 +8,8 @@ from pmo.core.testing.harness import PermissionMatrix
 from pmo.core.tests.permission_resources import ORGANISATION_RESOURCES
 from pmo.planning.tests.permission_resources import PLANNING_RESOURCES
 from pmo.portfolio.tests.permission_resources import PORTFOLIO_RESOURCES
+from pmo.resourcing.tests.permission_resources import RESOURCING_RESOURCES
 
 
 class TestEveryResource(PermissionMatrix):
-    resources = [*ORGANISATION_RESOURCES, *PORTFOLIO_RESOURCES, *PLANNING_RESOURCES]
+    resources = [*ORGANISATION_RESOURCES, *PORTFOLIO_RESOURCES, *PLANNING_RESOURCES, *RESOURCING_RESOURCES]
