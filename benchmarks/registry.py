@@ -2,6 +2,8 @@
 
 BENCHMARKS = {
     "capacity": "benchmarks.capacity",
+    "capacity_pages": "benchmarks.capacity_pages",
     "cpm": "benchmarks.cpm",
     "lists": "benchmarks.lists",
+    "rebalance": "benchmarks.rebalance",
 }
