@@ -28,6 +28,14 @@ from pmo.demo.portfolio import (
     make_programmes,
     make_projects,
 )
+from pmo.demo.resourcing import (
+    make_allocations,
+    make_assignments,
+    make_resources,
+    make_skills,
+    make_timesheets,
+    make_training,
+)
 from pmo.demo.roles import make_role_assignments
 from pmo.demo.sizes import SIZES
 from pmo.portfolio.choices import LifecycleStage
@@ -49,6 +57,12 @@ STEPS: tuple[Callable[[DemoContext], None], ...] = (
     make_role_assignments,
     make_logins,
     make_plans,
+    make_skills,
+    make_resources,
+    make_assignments,
+    make_allocations,
+    make_timesheets,
+    make_training,
 )
 
 

@@ -48,6 +48,8 @@ class DemoContext:
     # (username, role label, scope in this demo, person's name)
     logins: list[tuple[str, str, str, str]] = field(default_factory=list)
     counts: Counter[str] = field(default_factory=Counter)
+    # What a group of steps keeps for its own later steps, under the group's name.
+    scratch: dict[str, object] = field(default_factory=dict)
 
     def random(self, step: str) -> random.Random:
         """A generator for one step; the same seed and step name give the same sequence."""
