@@ -55,8 +55,8 @@ class PMOOfficeForm(UserFormMixin, forms.ModelForm):
             "mandate",
         ]
         widgets = {
-            "established_on": forms.DateInput(attrs={"type": "date"}),
-            "closes_on": forms.DateInput(attrs={"type": "date"}),
+            "established_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "closes_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
 
 

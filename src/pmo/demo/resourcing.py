@@ -418,8 +418,10 @@ def make_assignments(ctx: DemoContext) -> None:
         candidates = [
             (resource, skill) for resource in team for skill in wanted if skill in demo.skills_of[resource.pk]
         ] or [(resource, None) for resource in team]
+        # Nobody is given a task that falls wholly in their leave, when someone else can take it.
+        present = [pair for pair in candidates if _working_days(demo, pair[0].pk, first, last)]
         resource, skill = min(
-            candidates,
+            present or candidates,
             key=lambda pair: (
                 max(load[(pair[0].pk, week)] / _week_capacity(demo, pair[0].pk) for week in weeks),
                 rng.random(),
@@ -474,18 +476,24 @@ def _assignment(demo, activity, resource, *, units: Decimal, skill, level: int, 
 
 
 def _overloads(ctx, rng, demo: _Demo, *, teams, load, tasks, placed: set[tuple[int, int]]) -> list[Assignment]:
-    """Extra full-time work for the team.member login's person and one in 25 of the staff, on
-    tasks running from a month ago to two months ahead, in weeks already full."""
+    """Extra full-time work for the team.member login's person and one in 25 of the staff, in
+    weeks already full: two tasks on each of up to two of their projects, from those running from
+    a month ago to two months ahead (for the login's person, those running last week first, so that
+    its timesheet has work to book). Each names the person's best skill, so that rebalancing may
+    move it."""
     login_member = ctx.posts["staff"][0] if ctx.posts["staff"] else None
+    login_resource = demo.resource_of.get(login_member.pk) if login_member else None
     chosen = {
         demo.resource_of[p.pk] for p in ctx.posts["staff"][1:] if p.pk in demo.resource_of and rng.random() < 0.04
     }
-    if login_member is not None and login_member.pk in demo.resource_of:
-        chosen.add(demo.resource_of[login_member.pk])
+    if login_resource is not None:
+        chosen.add(login_resource)
+    last_week = week_of(ctx.today) - timedelta(days=7)
     window_start, window_end = ctx.today - timedelta(days=30), ctx.today + timedelta(days=60)
     by_project: dict[int, list[Activity]] = defaultdict(list)
     for activity in tasks:
-        if window_start <= _local_day(activity.start) <= window_end:
+        first, last = _local_day(activity.start), _local_day(activity.finish)
+        if window_start <= first <= window_end or first <= last_week <= last:
             by_project[activity.project_id].append(activity)
     projects_of: dict[int, list[int]] = defaultdict(list)
     for project_id, team in sorted(teams.items()):
@@ -494,13 +502,35 @@ def _overloads(ctx, rng, demo: _Demo, *, teams, load, tasks, placed: set[tuple[i
                 projects_of[member.pk].append(project_id)
     rows = []
     for resource in sorted(chosen, key=lambda r: r.pk):
-        projects = projects_of[resource.pk]
-        for project_id in projects[:2]:
-            options = [a for a in by_project[project_id] if (a.pk, resource.pk) not in placed]
-            for activity in rng.sample(options, min(len(options), 2)):
+        skills = demo.skills_of[resource.pk]
+        for project_id in projects_of[resource.pk][:2]:
+            options = [
+                a
+                for a in by_project[project_id]
+                if (a.pk, resource.pk) not in placed
+                and _working_days(demo, resource.pk, _local_day(a.start), _local_day(a.finish))
+            ]
+            running = [
+                a for a in options if _local_day(a.start) <= last_week + timedelta(days=4) <= _local_day(a.finish)
+            ]
+            if resource == login_resource and running:
+                picked = rng.sample(running, min(len(running), 2))
+            else:
+                picked = rng.sample(options, min(len(options), 2))
+            for activity in picked:
                 placed.add((activity.pk, resource.pk))
                 first, last = _local_day(activity.start), _local_day(activity.finish)
-                assignment = _assignment(demo, activity, resource, units=Decimal(100), skill=None, level=1, first=first)
+                wanted = PHASE_SKILLS.get(activity.wbs_code.split(".", 1)[0], ())
+                name = next((skill for skill in wanted if skill in skills), max(skills, key=skills.get))
+                assignment = _assignment(
+                    demo,
+                    activity,
+                    resource,
+                    units=Decimal(100),
+                    skill=demo.skills[name],
+                    level=min(3, skills[name]),
+                    first=first,
+                )
                 rows.append(assignment)
                 _add_load(demo, load, resource.pk, first=first, last=last, hours=float(assignment.planned_hours))
     return rows

@@ -54,7 +54,7 @@ class ProgressForm(UserFormMixin, forms.ModelForm):
 class RescheduleForm(forms.Form):
     status_date = forms.DateField(
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text="Progress is measured at this date; leave empty to keep the plan's.",
     )
 

@@ -7,7 +7,7 @@ from pmo.core.choices import Action
 from pmo.core.forms import UserFormMixin
 from pmo.portfolio.models import Portfolio, Programme, Project, ProjectDependency, StrategicObjective
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class StrategicObjectiveForm(UserFormMixin, forms.ModelForm):

@@ -76,7 +76,12 @@ def test_half_a_year_of_timesheets_approved_and_last_week_waiting(small_demo):
     ).exists()
     assert decidable_approvals(login("project.manager")).exists()
     member = login("team.member").person.resource
-    assert not Timesheet.objects.filter(resource=member, week_start=this_week - timedelta(weeks=1)).exists()
+    last_week = this_week - timedelta(weeks=1)
+    assert not Timesheet.objects.filter(resource=member, week_start=last_week).exists()
+    # ...which has work to book: an assigned activity running that week.
+    assert Assignment.objects.filter(
+        resource=member, activity__start__date__lte=last_week + timedelta(days=4), activity__finish__date__gte=last_week
+    ).exists()
     assert Timesheet.objects.filter(resource=member, status=TimesheetStatus.APPROVED).exists()
 
 

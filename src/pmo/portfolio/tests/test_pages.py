@@ -238,3 +238,11 @@ def test_objectives_formset_saves_contributions(world):
 )
 def test_numbers_the_database_cannot_hold_do_not_break_pages(world, path):
     assert _signed_in(world.admin).get(path).status_code in (200, 404)
+
+
+def test_edit_forms_show_dates_as_the_date_picker_reads_them(client, world):
+    """A date field is shown in ISO form whatever the language's date format, so that the
+    browser's date picker shows it and saving the form does not clear it."""
+    client.force_login(world.admin)
+    html = client.get(reverse("portfolio:project_edit", args=[world.project.pk])).content.decode()
+    assert 'value="2026-01-05"' in html  # the project's planned start

@@ -33,7 +33,7 @@ class CapacityFilterForm(UserFormMixin, forms.Form):
 
     start = forms.DateField(
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text="Moved back to its Monday (or the first of its month). Default: this week.",
     )
     periods = forms.IntegerField(

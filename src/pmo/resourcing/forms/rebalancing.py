@@ -18,7 +18,7 @@ def next_monday():
 class RebalanceForm(UserFormMixin, forms.Form):
     start = forms.DateField(
         initial=next_monday,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text="From the Monday of this date's week.",
     )
     weeks = forms.IntegerField(min_value=1, max_value=MAX_WEEKS, initial=12)

@@ -9,7 +9,7 @@ from pmo.planning.models import Activity
 from pmo.resourcing.choices import PROFICIENCY_LEVELS
 from pmo.resourcing.models import Absence, Allocation, Assignment, Resource, ResourceRate, Skill
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 

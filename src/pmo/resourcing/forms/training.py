@@ -12,7 +12,7 @@ from pmo.core.forms import UserFormMixin
 from pmo.resourcing.choices import PROFICIENCY_LEVELS, ResourceKind, TrainingStatus
 from pmo.resourcing.models import CourseSkill, Resource, Skill, TrainingCourse, TrainingRecord
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 SKILL_ROWS_PREFIX = "skills"
 
 
