@@ -552,11 +552,14 @@ def make_allocations(ctx: DemoContext) -> None:
         for resource in [*people, role]:
             hours = Decimal(rng.choice((8, 12, 16, 20))) if not resource.is_role else Decimal(rng.choice((24, 32, 40)))
             for offset in range(12):
+                week = first_week + timedelta(days=7 * offset)
+                if not resource.is_role and not _working_days(demo, resource.pk, week, week + timedelta(days=6)):
+                    continue  # on leave all week: nothing asked of them
                 rows.append(
                     Allocation(
                         project=project,
                         resource=resource,
-                        period_start=first_week + timedelta(days=7 * offset),
+                        period_start=week,
                         hours=hours,
                         required_skill=resource.role_skill if resource.is_role else None,
                         required_level=resource.role_level if resource.is_role else 1,
