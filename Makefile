@@ -60,6 +60,8 @@ bench: $(VENV)/.test-installed
 	$(BIN)/pmo bench cpm
 	$(BIN)/pmo bench capacity
 	$(BIN)/pmo bench lists
+	$(BIN)/pmo bench rebalance
+	$(BIN)/pmo bench capacity_pages
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
