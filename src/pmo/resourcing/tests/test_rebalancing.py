@@ -142,6 +142,11 @@ def test_rebalancing_page_proposes_and_accepts(world, overloaded):
     page = client.get(response["Location"]).content.decode()
     assert "Proposed moves" in page and "Accept" in page
     proposal = run.proposals.get()
+    too_long = client.post(
+        reverse("resourcing:proposal_accept", args=[proposal.pk]), {"reason": "x" * 2001}, follow=True
+    )
+    assert "not decided" in too_long.content.decode()
+    assert RebalanceProposal.objects.get().status == ProposalStatus.OPEN
     client.post(reverse("resourcing:proposal_accept", args=[proposal.pk]))
     assert RebalanceProposal.objects.get().status == ProposalStatus.ACCEPTED
     assert overloaded_cells(world.admin) == 0

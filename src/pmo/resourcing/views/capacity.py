@@ -8,6 +8,7 @@ trace. Rows are paginated, so 5,000 people cost the same page size as 50.
 """
 
 import math
+from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
@@ -61,7 +62,7 @@ def shared_query(form) -> str:
     return query.urlencode()
 
 
-class CapacityPage(LoginRequiredMixin, View):
+class CapacityPage(LoginRequiredMixin, View, ABC):
     """GET: validate the query string, compute the capacity view, and render the page (400 with
     the filters and their messages when a parameter is wrong)."""
 
@@ -88,8 +89,9 @@ class CapacityPage(LoginRequiredMixin, View):
         context["shared_query"] = ""
         return render(request, self.template_name, context, status=400)
 
+    @abstractmethod
     def page(self, view, form) -> dict:
-        raise NotImplementedError
+        """What this page adds to the context, from the analysis ``view`` and the valid ``form``."""
 
 
 @dataclass(frozen=True)
@@ -447,7 +449,7 @@ def _workbook(content: bytes, filename: str) -> HttpResponse:
     return response
 
 
-class CapacityExport(LoginRequiredMixin, View):
+class CapacityExport(LoginRequiredMixin, View, ABC):
     """GET: the page's workbook for the same query string; 400 with the message when it is wrong."""
 
     form_class = CapacityFilterForm
@@ -463,8 +465,9 @@ class CapacityExport(LoginRequiredMixin, View):
         message = "; ".join(f"{field}: {' '.join(messages)}" for field, messages in form.errors.items())
         return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")
 
+    @abstractmethod
     def export(self, form) -> HttpResponse:
-        raise NotImplementedError
+        """The workbook of this export for the valid ``form``."""
 
 
 class HeatmapExport(CapacityExport):

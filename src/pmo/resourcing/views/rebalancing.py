@@ -114,7 +114,10 @@ class DecideView(LoginRequiredMixin, View):
     def post(self, request, pk):
         proposal = get_object_or_404(RebalanceProposal.objects.visible_to(request.user), pk=pk)
         form = DecisionForm(request.POST)
-        reason = form.cleaned_data["reason"] if form.is_valid() else ""
+        if not form.is_valid():
+            messages.error(request, f"{proposal}: not decided. Reason: {' '.join(form.errors['reason'])}")
+            return redirect("resourcing:rebalance_run", proposal.run_id)
+        reason = form.cleaned_data["reason"]
         service = services.accept if self.accept else services.reject
         try:
             service(actor=request.user, proposal=proposal, reason=reason)

@@ -1,6 +1,8 @@
 """Pages: resources (with the skills they hold, their rates and absences), skills, and the
 resources of a project (assignments to its activities and allocations by period)."""
 
+from abc import ABC, abstractmethod
+
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
@@ -21,6 +23,7 @@ from pmo.core.views.generic import (
     ObjectListView,
     ServiceFormView,
 )
+from pmo.core.views.organisation import OrganisationCreateMixin
 from pmo.portfolio.models import Project
 from pmo.resourcing.filtersets.resources import ResourceFilterSet, SkillFilterSet
 from pmo.resourcing.forms.resources import (
@@ -49,11 +52,6 @@ from pmo.resourcing.services import resources as services
 from pmo.resourcing.tables.resources import RESOURCE_COLUMNS, SKILL_COLUMNS
 
 
-class OrganisationCreateMixin:
-    def may_create(self) -> bool:
-        return grants_for(self.request.user).allows_everywhere(Action.CREATE)
-
-
 def _refusal_to_http(error: DomainError):
     if isinstance(error, PermissionRefused):
         raise PermissionDenied(error.message) from None
@@ -61,18 +59,20 @@ def _refusal_to_http(error: DomainError):
         raise Http404(error.message) from None
 
 
-class ServicePostView(LoginRequiredMixin, View):
+class ServicePostView(LoginRequiredMixin, View, ABC):
     """A small POST form on a detail page: validate, call ``perform``, and return to the page with
     a message; on an error the message names the problem and nothing is stored."""
 
     form_class = None
     success_message = "Saved."
 
-    def target(self):
-        raise NotImplementedError
+    @abstractmethod
+    def target(self) -> str:
+        """The page to return to (a URL)."""
 
-    def perform(self, form):
-        raise NotImplementedError
+    @abstractmethod
+    def perform(self, form) -> None:
+        """Call the service with the validated ``form`` (None when the view takes no form)."""
 
     def post(self, request, **kwargs):
         self.kwargs = kwargs
