@@ -9,6 +9,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command, execute_from_command_line
 from django.core.management.base import CommandError
+from django.db import connections
 from django.test import Client
 from django.urls import reverse
 from rest_framework.test import APIClient
@@ -241,7 +242,10 @@ def test_import_command_prints_every_problem_and_exits_non_zero(world, tmp_path:
     assert stored_state() == before
 
 
-def test_import_command_exit_status_from_the_command_line(world, tmp_path: Path):
+def test_import_command_exit_status_from_the_command_line(world, tmp_path: Path, monkeypatch):
+    # The command line closes every database connection when a command ends, which would end the
+    # test's transaction on PostgreSQL; the test keeps its connection open instead.
+    monkeypatch.setattr(connections, "close_all", lambda: None)
     good, bad = tmp_path / "register.xlsx", tmp_path / "people.csv"
     good.write_bytes(good_register())
     bad.write_bytes(BAD_PEOPLE)
