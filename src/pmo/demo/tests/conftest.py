@@ -2,6 +2,7 @@ from datetime import date
 
 import pytest
 from django.db import transaction
+from django.test import override_settings
 
 from pmo.core.models import OfficeMembership, OrganisationUnit, Person, PMOOffice, RoleAssignment
 from pmo.demo.build import build_demo
@@ -24,9 +25,25 @@ def fast_password_hasher(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(scope="module")
+def _small_demo_for_module(django_db_setup, django_db_blocker):
+    """The small demo, built once for a test module inside a transaction that is rolled back when
+    the module ends. Each test runs inside it in a savepoint of its own (the ``db`` fixture), so
+    what a test writes is undone before the next, and the demo is built once, not once a test."""
+    fast = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=fast):
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            yield build_demo(size="small", seed=2026, today=TODAY)
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
+
 @pytest.fixture
-def small_demo(db):
-    return build_demo(size="small", seed=2026, today=TODAY)
+def small_demo(_small_demo_for_module, db):
+    return _small_demo_for_module
 
 
 def fingerprint() -> list:
