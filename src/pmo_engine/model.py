@@ -219,7 +219,13 @@ class Activity:
     - ``deadline``: a target finish that does not constrain the early dates but limits the late
       dates and is reported when missed;
     - progress: ``actual_start``, ``actual_finish``, ``percent_complete`` (0..100) and
-      ``remaining_duration_minutes`` (by default ``duration * (100 - percent) / 100``, rounded).
+      ``remaining_duration_minutes`` (by default ``duration * (100 - percent) / 100``, rounded);
+    - ``levelling_delay_minutes``: working minutes (on the activity's calendar) by which resource
+      levelling holds the activity back, as MS Project's leveling delay: its early start is the
+      start its links and dates allow, plus this much working time, and its successors follow
+      through the links. It records an accepted levelled schedule without touching the
+      constraints, durations or links the user entered; 0 clears it. Ignored once the activity
+      has started; a summary activity takes none (the scheduler refuses a non-zero one).
     """
 
     key: str
@@ -236,10 +242,12 @@ class Activity:
     actual_finish: date | None = None
     percent_complete: float = 0.0
     remaining_duration_minutes: int | None = None
+    levelling_delay_minutes: int = 0
 
     def __post_init__(self) -> None:
         _check_key(self.key, "key")
         _check_whole_number(self.duration_minutes, "duration_minutes", minimum=0)
+        _check_whole_number(self.levelling_delay_minutes, "levelling_delay_minutes", minimum=0)
         if not isinstance(self.project_key, str):
             raise InvalidInput(f"project_key must be a string, not {self.project_key!r}.", field="project_key")
         if self.calendar_key is not None:

@@ -58,7 +58,8 @@ def engine_calendar(calendar: Calendar) -> EngineCalendar:
 
 
 def engine_activity(activity: Activity, *, has_children: bool) -> EngineActivity:
-    """The engine's activity for a stored one. Summaries carry no duration of their own."""
+    """The engine's activity for a stored one. Summaries carry no duration or levelling delay of
+    their own (an activity that has become a summary keeps its stored delay unused)."""
     percent = float(activity.percent_complete)
     return EngineActivity(
         key=activity_key(activity.pk),
@@ -75,6 +76,7 @@ def engine_activity(activity: Activity, *, has_children: bool) -> EngineActivity
         actual_finish=to_local(activity.actual_finish),
         percent_complete=percent,
         remaining_duration_minutes=activity.remaining_duration_minutes if activity.actual_start else None,
+        levelling_delay_minutes=0 if has_children else activity.levelling_delay_minutes,
     )
 
 

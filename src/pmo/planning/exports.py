@@ -113,6 +113,7 @@ def export_plan(project: Project) -> Export:
                 finish=_local(activity.finish),
                 cost=activity.cost,
                 notes=activity.notes,
+                levelling_delay_minutes=0 if activity.pk in parents else activity.levelling_delay_minutes,
             )
         )
     ids = set(uids)

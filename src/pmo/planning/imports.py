@@ -226,6 +226,7 @@ def _store_activities(project: Project, plan: Plan, engine_activities: dict, cal
                         actual_finish=adapters.from_local(engine.actual_finish),
                         percent_complete=Decimal(str(round(engine.percent_complete, 2))),
                         remaining_duration_minutes=engine.remaining_duration_minutes,
+                        levelling_delay_minutes=engine.levelling_delay_minutes,
                         cost=source.cost or Decimal(0),
                         notes=source.notes,
                         external_uid=str(source.uid),

@@ -163,6 +163,14 @@ class Activity(TimeStampedModel):
         validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
     )
     remaining_duration_minutes = models.PositiveIntegerField(null=True, blank=True)
+    levelling_delay_minutes = models.PositiveIntegerField(
+        default=0,
+        help_text=(
+            "Working minutes resource levelling holds the activity back after its links and dates allow it to "
+            "start (480 = one standard day); set by accepting a levelled schedule, 0 when not levelled. "
+            "Ignored once the activity has started; a summary activity takes none."
+        ),
+    )
     cost = models.DecimalField(max_digits=14, decimal_places=2, default=Decimal("0"), validators=[MinValueValidator(0)])
     notes = models.TextField(blank=True)
     external_uid = models.CharField(max_length=40, blank=True, help_text="The task's id in an imported file.")

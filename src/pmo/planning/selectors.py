@@ -78,6 +78,7 @@ def gantt_data(user, projects: list[Project]) -> dict:
                     if activity.total_float_minutes is not None
                     else None
                 ),
+                "levelling_delay_days": round(activity.levelling_delay_minutes / minutes_per_day, 2),
                 "baseline_start": _iso(entry.start) if entry else None,
                 "baseline_finish": _iso(entry.finish) if entry else None,
                 "can_edit": activity.project_id in editable,

@@ -325,7 +325,10 @@ def _run_engine(
     links: list[Link],
     every_project: set[int],
     status_date: date | None,
+    *,
+    with_levelling: bool = True,
 ) -> ScheduleResult:
+    """The engine's schedule of the network; ``with_levelling=False`` leaves every levelling delay out."""
     plans = {plan.project_id: plan for plan in ProjectPlan.objects.filter(project_id__in=every_project)}
     for project in Project.objects.filter(pk__in=every_project - set(plans)):
         plans[project.pk] = plan_for(project)
@@ -344,6 +347,8 @@ def _run_engine(
         else _with_calendar(activity, adapters.calendar_key(plans[int(activity.project_key)].calendar_id))
         for activity in engine_activities
     ]
+    if not with_levelling:
+        engine_activities = [replace(activity, levelling_delay_minutes=0) for activity in engine_activities]
     try:
         return schedule(
             engine_activities,
@@ -473,6 +478,113 @@ def _iso(value) -> str | None:
 def reschedule_programme(*, actor, programme: Programme, status_date: date | None = None, reason: str = "") -> dict:
     projects = list(programme.projects.visible_to(actor, Action.CHANGE).filter(is_archived=False))
     return reschedule(actor=actor, projects=projects, status_date=status_date, reason=reason)
+
+
+# --- levelling delays -----------------------------------------------------------------------
+#
+# Accepting a levelled schedule records, per activity, the working minutes levelling holds it
+# back after its links and dates allow it to start (MS Project's leveling delay): the user's
+# constraints, durations and links stay as they were, and every later reschedule keeps the
+# levelled dates until the delays are changed or cleared.
+
+
+def _listed(ids: Iterable[object]) -> str:
+    shown = [str(value) for value in ids]
+    more = f" and {len(shown) - 10} more" if len(shown) > 10 else ""
+    return ", ".join(shown[:10]) + more
+
+
+def _whole_minutes(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+
+def unlevelled_early_starts(projects: Iterable[Project]) -> dict[int, datetime]:
+    """``{activity id: early start}`` of the projects' activities with every levelling delay left
+    out: where links, date constraints, progress (at the plans' status date) and the project start
+    alone let each start, as naive local datetimes. Writes no dates: the levelling starts here."""
+    projects = list(projects)
+    if not projects:
+        return {}
+    plans = [plan_for(project) for project in projects]
+    status_date = max((plan.status_date for plan in plans if plan.status_date), default=None)
+    activities, links, every_project = _network_for(projects)
+    result = _run_engine(projects, activities, links, every_project, status_date, with_levelling=False)
+    ids = {project.pk for project in projects}
+    return {
+        activity.pk: result[adapters.activity_key(activity.pk)].early_start
+        for activity in activities
+        if activity.project_id in ids
+    }
+
+
+@transaction.atomic
+def apply_levelling(*, actor, project: Project, delays: Mapping[int, int], reason: str) -> None:
+    """Set the levelling delay (working minutes, ``{activity id: minutes}``) of the activities
+    given; the project's other activities keep theirs. Refuses ids that are not activities of
+    the project, values that are not whole numbers of 0 or more, and a delay on a summary
+    activity. Reschedules the project once and audits one event with the count and the reason."""
+    project = _project_for_change(actor, project)
+    wanted = dict(delays)
+    not_minutes = sorted((key for key, minutes in wanted.items() if not _whole_minutes(minutes)), key=str)
+    if not_minutes:
+        raise DomainError(
+            f"A levelling delay is a whole number of working minutes, 0 or more; not so for activities "
+            f"{_listed(not_minutes)}.",
+            field="delays",
+        )
+    ids = [key for key in wanted if isinstance(key, int) and not isinstance(key, bool)]
+    rows = {row.pk: row for row in Activity.objects.select_for_update().filter(project=project, pk__in=ids)}
+    unknown = sorted((key for key in wanted if key not in rows), key=str)
+    if unknown:
+        raise DomainError(f"Activities {_listed(unknown)} are not activities of {project}.", field="delays")
+    summaries = set(Activity.objects.filter(parent_id__in=list(rows)).values_list("parent_id", flat=True))
+    refused = sorted(pk for pk in summaries if wanted[pk] > 0)
+    if refused:
+        names = _listed(f"'{rows[pk].name}'" for pk in refused)
+        raise DomainError(
+            f"Summary activities take no levelling delay (their dates come from their children): {names}.",
+            field="delays",
+        )
+    changed = [row for row in rows.values() if row.levelling_delay_minutes != wanted[row.pk]]
+    before = {str(row.pk): row.levelling_delay_minutes for row in changed}
+    now = timezone.now()
+    for row in changed:
+        row.levelling_delay_minutes = wanted[row.pk]
+        row.updated_at = now
+    update_rows(changed, ["levelling_delay_minutes", "updated_at"])
+    record_event(
+        actor=actor,
+        action="project.levelling_applied",
+        obj=project,
+        before={"levelling_delay_minutes": before},
+        after={
+            "activities": len(changed),
+            "levelling_delay_minutes": {str(row.pk): row.levelling_delay_minutes for row in changed},
+        },
+        reason=reason,
+    )
+    _reschedule_locked(actor, [project], None, reason)
+
+
+@transaction.atomic
+def clear_levelling(*, actor, project: Project, reason: str = "") -> int:
+    """Set every levelling delay of the project to 0, audit it, and reschedule the project: the
+    plan goes back to the dates its links and constraints alone give. Returns how many
+    activities had a delay."""
+    project = _project_for_change(actor, project)
+    delayed = Activity.objects.select_for_update().filter(project=project, levelling_delay_minutes__gt=0)
+    before = dict(delayed.values_list("pk", "levelling_delay_minutes"))
+    Activity.objects.filter(pk__in=list(before)).update(levelling_delay_minutes=0, updated_at=timezone.now())
+    record_event(
+        actor=actor,
+        action="project.levelling_cleared",
+        obj=project,
+        before={"levelling_delay_minutes": {str(pk): minutes for pk, minutes in before.items()}},
+        after={"activities": len(before)},
+        reason=reason,
+    )
+    _reschedule_locked(actor, [project], None, reason)
+    return len(before)
 
 
 # --- baselines ------------------------------------------------------------------------------

@@ -13,6 +13,13 @@ which keeps out-of-sequence logic), lasts the remaining duration, and its start-
 links (SS, SF) leave from the actual start, a constant folded into the successor's start bound.
 Unstarted work starts no earlier than the status date.
 
+Levelling delay. An unstarted activity's early start is the least start its links and date bounds
+allow, plus its levelling delay (working minutes of its own calendar). As
+``max(bounds) + delay == max(bound + delay for each bound)``, the delay is added to the node's
+start bound and to the lag of every link into it: the passes stay plain longest paths, and the
+backward pass reads the same constraints, so that a predecessor's late dates and free float leave
+room for the delay (as MS Project's do) instead of counting it as float of their own.
+
 Coordinates are working minutes of each node's own calendar (see ``WorkingTimeAxis``).
 """
 
@@ -250,6 +257,10 @@ def prepare_network(
         duration=duration,
         start_lower=start_lower,
     )
+    node_delay = np.zeros(node_count, dtype=np.int64)
+    node_delay[:count] = _levelling_delays(activities, is_summary=is_summary, state=state)
+    start_lower += node_delay
+    lag = lag + node_delay[successor]
     try:
         network = LevelledNetwork(
             duration,
@@ -334,6 +345,21 @@ def _progress(
             names = ", ".join(activities[position].key for position in late[:10])
             raise ScheduleError(f"Actual dates after the status date: {names}. Correct the actuals or the status date.")
     return state, start_wall, finish_wall
+
+
+def _levelling_delays(activities: tuple[Activity, ...], *, is_summary: np.ndarray, state: np.ndarray) -> np.ndarray:
+    """The levelling delay of each activity (working minutes of its calendar); 0 once it has
+    started, since its start is then a fact. Refuses a non-zero delay on a summary activity."""
+    delay = np.array([activity.levelling_delay_minutes for activity in activities], dtype=np.int64)
+    refused = np.flatnonzero(is_summary & (delay > 0))
+    if refused.size:
+        names = ", ".join(activities[position].key for position in refused[:10])
+        raise ScheduleError(
+            f"Summary activities take no levelling delay (their dates come from their children): {names}. "
+            "Delay their child activities instead."
+        )
+    delay[state > NOT_STARTED] = 0
+    return delay
 
 
 def _bound_leaves(

@@ -56,6 +56,11 @@ def schedule(
       constraint or deadline they cannot meet is listed in ``conflicts`` and shows as negative
       total float. SNET/FNET/MSO/MFO hold early dates back; SNLT/FNLT/MSO/MFO and deadlines cap
       late dates; an ALAP activity is shown as late as its free float allows.
+    - ``Activity.levelling_delay_minutes`` holds an unstarted activity back: its early start is
+      the start its links and dates allow plus that much working time on its calendar, and its
+      successors follow through the links. Late dates leave room for it, so that floats stay
+      0 or more whatever the delays (unless a date limit cannot be met) and a predecessor's float
+      never counts a successor's delay.
     - ``critical_float_minutes``: an activity is critical when its total float is at most this.
     - ``max_critical_paths``: at most this many chains are listed (see ``critical_paths_truncated``).
 

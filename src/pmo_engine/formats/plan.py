@@ -188,6 +188,9 @@ class PlanActivity:
       ``remaining_duration_minutes`` (working minutes, ``None`` when the file does not say).
     - ``start``/``finish``: the dates the file stores (computed by the tool that wrote it).
     - ``cost``: the planned cost of the task (work, materials and fixed cost).
+    - ``levelling_delay_minutes``: MS Project's leveling delay, the time resource levelling holds
+      the task back after its links and dates allow it to start: working minutes, or wall-clock
+      minutes when ``levelling_delay_is_elapsed`` (MS Project's default unit is elapsed days).
     """
 
     uid: int
@@ -214,6 +217,8 @@ class PlanActivity:
     finish: datetime | None = None
     cost: Decimal | None = None
     notes: str = ""
+    levelling_delay_minutes: int = 0
+    levelling_delay_is_elapsed: bool = False
 
     def __post_init__(self) -> None:
         _check_uid(self.uid, "uid")
@@ -225,6 +230,7 @@ class PlanActivity:
             raise _fail(f"outline_level must be 1 or more, not {self.outline_level!r}.", "outline_level")
         _check_minutes(self.duration_minutes, "duration_minutes")
         _check_minutes(self.remaining_duration_minutes, "remaining_duration_minutes", optional=True)
+        _check_minutes(self.levelling_delay_minutes, "levelling_delay_minutes")
         _check_enum(self, "duration_unit", DurationUnit)
         _check_enum(self, "constraint_type", ConstraintType)
         for name in ("constraint_date", "deadline", "actual_start", "actual_finish", "start", "finish"):

@@ -12,9 +12,12 @@ Rules, each where the engine models less than the tools that write the files:
   calendar (MS Project schedules a task on its resources' calendars); else the project's;
 - progress without dates (GanttProject, Planner): a percent complete above 0 with no actual start
   takes the stored start as the actual start, and 100% with no actual finish the stored finish;
-- elapsed durations and lags (wall-clock minutes) become working minutes at one working day
-  (``Calendar.minutes_per_day``) per elapsed day: exact when the elapsed stretch covers no
-  non-working day, approximate across weekends and holidays (the engine has no elapsed time);
+- elapsed durations, lags and levelling delays (wall-clock minutes) become working minutes at
+  one working day (``Calendar.minutes_per_day``) per elapsed day: exact when the elapsed stretch
+  covers no non-working day, approximate across weekends and holidays (the engine has no elapsed
+  time);
+- a summary activity's levelling delay is left out (the engine delays only the activities that
+  do the work, and MS Project levels those);
 - a percentage lag is that share of the predecessor's duration, in working minutes;
 - a milestone with a duration is scheduled as a task of that duration (the engine's milestones
   have none).
@@ -149,6 +152,9 @@ def _engine_activity(activity: "PlanActivity", conversion: _Conversion) -> Activ
     if activity.is_manually_scheduled and actual_start is None and activity.start is not None:
         constraint_type, constraint_date = ConstraintType.MUST_START_ON, activity.start
     in_progress = actual_start is not None and actual_finish is None and duration > 0
+    levelling_delay = activity.levelling_delay_minutes
+    if activity.levelling_delay_is_elapsed:
+        levelling_delay = _elapsed_to_working(levelling_delay, calendar)
     return Activity(
         key=str(activity.uid),
         duration_minutes=duration,
@@ -163,6 +169,7 @@ def _engine_activity(activity: "PlanActivity", conversion: _Conversion) -> Activ
         actual_finish=actual_finish,
         percent_complete=float(activity.percent_complete) if actual_start is not None else 0.0,
         remaining_duration_minutes=activity.remaining_duration_minutes if in_progress else None,
+        levelling_delay_minutes=levelling_delay,
     )
 
 

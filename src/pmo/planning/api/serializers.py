@@ -33,6 +33,7 @@ class ActivitySerializer(ResourceSerializer):
             "actual_finish",
             "percent_complete",
             "remaining_duration_minutes",
+            "levelling_delay_minutes",
             "cost",
             "notes",
             "external_uid",
@@ -41,7 +42,8 @@ class ActivitySerializer(ResourceSerializer):
             "updated_at",
             "reason",
         ]
-        read_only_fields = (*RESOURCE_READ_ONLY, "external_uid", *COMPUTED_FIELDS)
+        # The levelling delay is set by accepting (or clearing) a levelled schedule, not edited here.
+        read_only_fields = (*RESOURCE_READ_ONLY, "external_uid", "levelling_delay_minutes", *COMPUTED_FIELDS)
 
     def get_fields(self):
         fields = super().get_fields()

@@ -9,6 +9,8 @@ What is read, and how (MS Project's meaning, MPXJ's reading where MS Project lea
 - links (``PredecessorLink``): ``Type`` 0 FF, 1 FS, 2 SF, 3 SS; ``LinkLag`` in tenths of a
   minute, a percentage for percent ``LagFormat``;
 - ``ConstraintType`` 0..7: ASAP, ALAP, MSO, MFO, SNET, SNLT, FNET, FNLT;
+- ``LevelingDelay`` in tenths of a minute, elapsed or working as ``LevelingDelayFormat`` says
+  (elapsed days, MS Project's default, when the format is missing);
 - resources (UID 0, MS Project's hidden placeholder, is skipped), assignments (the placeholder
   assignments to resource -65535 of tasks without resources are skipped), task baselines 0-10.
 
@@ -139,6 +141,22 @@ def _constraint(document: Document, element: Element, uid: int) -> tuple[Constra
     return constraint, moment
 
 
+def _levelling_delay(document: Document, element: Element, uid: int) -> tuple[int, bool]:
+    """The task's leveling delay as (minutes, elapsed); (0, False) when it has none."""
+    tenths = document.number(element, "LevelingDelay", task_uid=uid)
+    minutes = round(tenths / 10) if tenths is not None else 0
+    if minutes == 0:
+        return 0, False
+    code = document.integer(element, "LevelingDelayFormat", task_uid=uid)
+    if code is None:
+        return minutes, True
+    if code not in DURATION_FORMATS:
+        raise document.error(
+            f"{code} is not a duration format MS Project uses.", element, "LevelingDelayFormat", task_uid=uid
+        )
+    return minutes, DURATION_FORMATS[code][1]
+
+
 def _calendar_key(document: Document, element: Element, calendar_keys: set[str], uid: int | None) -> str | None:
     code = document.integer(element, "CalendarUID", task_uid=uid)
     if code is None or code == NO_CALENDAR:
@@ -166,6 +184,7 @@ def _read_activity(document: Document, row: _TaskRow, calendar_keys: set[str], o
     unit, elapsed = _duration_format(document, element, "DurationFormat", uid)
     constraint_type, constraint_date = _constraint(document, element, uid)
     percent = document.number(element, "PercentComplete", task_uid=uid)
+    levelling_delay, levelling_delay_is_elapsed = _levelling_delay(document, element, uid)
     try:
         return PlanActivity(
             uid=uid,
@@ -192,6 +211,8 @@ def _read_activity(document: Document, row: _TaskRow, calendar_keys: set[str], o
             finish=document.moment(element, "Finish", task_uid=uid),
             cost=document.value(element, "Cost", parse_money, task_uid=uid),
             notes=document.words(element, "Notes"),
+            levelling_delay_minutes=levelling_delay,
+            levelling_delay_is_elapsed=levelling_delay_is_elapsed,
         )
     except InvalidInput as error:
         raise FileFormatError(error.message, element=error.field, task_uid=uid, line=document.line(element)) from None

@@ -2,14 +2,16 @@
 
 The file holds what MS Project and ProjectLibre need to open the plan and what pmo reads back
 (see :mod:`pmo_engine.formats.mspdi.reader`): the project header, calendars, tasks (UIDs, IDs in
-WBS order, outline numbers and levels, dates, durations, constraints, deadlines, progress, costs,
-notes, predecessor links, baselines), resources and assignments, each element in the order of
-MS Project's schema. Choices made for MS Project:
+WBS order, outline numbers and levels, dates, durations, constraints, deadlines, levelling delays,
+progress, costs, notes, predecessor links, baselines), resources and assignments, each element in
+the order of MS Project's schema. Choices made for MS Project:
 - a project summary task (UID 0, holding the plan's notes) is written unless an activity already
   uses UID 0;
 - tasks are fixed-duration and not effort-driven, so that opening the file keeps the durations;
 - ``HonorConstraints`` is 0: links take precedence over constraint dates, as in pmo's scheduler;
-- percent lags are written as whole percentages.
+- percent lags are written as whole percentages;
+- a levelling delay is written only when there is one, in tenths of a minute with a
+  ``LevelingDelayFormat`` of days (working, or elapsed for an elapsed delay).
 """
 
 from datetime import datetime
@@ -182,6 +184,10 @@ def _write_task(
     add_element(task, "CalendarUID", str(calendar))
     _add_moment(task, "ConstraintDate", activity.constraint_date)
     _add_moment(task, "Deadline", activity.deadline)
+    if activity.levelling_delay_minutes:
+        add_element(task, "LevelingDelay", str(activity.levelling_delay_minutes * 10))
+        delay_format = DURATION_FORMAT_CODES[(DurationUnit.DAYS, activity.levelling_delay_is_elapsed)]
+        add_element(task, "LevelingDelayFormat", str(delay_format))
     if activity.notes:
         add_element(task, "Notes", activity.notes)
     for link in links:

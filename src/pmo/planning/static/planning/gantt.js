@@ -709,6 +709,7 @@ class Gantt {
   barTitle(a) {
     const parts = [`${a.wbs ? `${a.wbs} ` : ""}${a.name}`, `${formatMoment(a.startMs)} to ${formatMoment(a.finishMs)}`];
     if (a.total_float_days !== null) parts.push(`total float ${formatNumber(a.total_float_days)} days`);
+    if (a.levelling_delay_days) parts.push(`levelling delay ${formatNumber(a.levelling_delay_days)} days`);
     if (a.is_critical) parts.push("critical");
     parts.push(`${formatNumber(a.percent_complete)}% complete`);
     return parts.join("; ");
