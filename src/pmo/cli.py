@@ -2,9 +2,12 @@
 for any other Django management command."""
 
 import argparse
+import ctypes
 import importlib
 import json
 import os
+import signal
+import subprocess
 import sys
 from pathlib import Path
 
@@ -13,11 +16,22 @@ from django.core.management import call_command, execute_from_command_line
 from django.core.management.base import CommandError
 
 SOURCE_ROOT = Path(__file__).resolve().parent.parent
+PR_SET_PDEATHSIG = 1  # prctl(2)
 
 
 def _setup() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pmo.config.settings")
     django.setup()
+
+
+def _stop_with_parent() -> None:
+    """In a child process: receive SIGTERM when the parent ends (Linux; elsewhere it is left to
+    the terminal's Ctrl+C, which reaches the whole process group)."""
+    try:
+        libc = ctypes.CDLL("libc.so.6", use_errno=True)
+    except OSError:
+        return
+    libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
 def _serve(options: argparse.Namespace) -> int:
@@ -39,6 +53,11 @@ def _serve(options: argparse.Namespace) -> int:
         "--forwarded-allow-ips",
         os.environ.get("PMO_FORWARDED_ALLOW_IPS", "127.0.0.1"),
     ]
+    if options.with_worker:
+        # One background worker beside the web server, so that one machine needs one command. It
+        # is told to stop when the server (this process, once it becomes gunicorn) ends.
+        subprocess.Popen([sys.executable, "-m", "pmo.cli", "worker"], preexec_fn=_stop_with_parent)  # noqa: PLW1509 -- no thread runs yet
+        print("pmo worker started beside the server, for background tasks", flush=True)
     print(f"pmo serving on http://{options.bind}/ (Ctrl+C stops it)", flush=True)
     os.execv(sys.executable, arguments)
     return 0  # pragma: no cover -- execv does not return
@@ -148,6 +167,12 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--bind", default=os.environ.get("PMO_BIND", "127.0.0.1:8000"))
     serve.add_argument("--workers", type=int, default=int(os.environ.get("PMO_WORKERS", "2")))
     serve.add_argument("--threads", type=int, default=int(os.environ.get("PMO_THREADS", "4")))
+    serve.add_argument(
+        "--no-worker",
+        dest="with_worker",
+        action="store_false",
+        help="do not start a background worker beside the server (when `pmo worker` runs elsewhere)",
+    )
     serve.set_defaults(handler=_serve)
 
     worker = commands.add_parser("worker", help="run background tasks from the database queue")

@@ -30,7 +30,30 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-def test_serve_answers_the_sign_in_page_and_static_files(var_environment):
+def _workers_of(var_dir: str) -> list[int]:
+    """Processes running ``pmo.cli worker`` for this test's database."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/cmdline", "rb") as cmdline, open(f"/proc/{entry}/environ", "rb") as environ:
+                if b"pmo.cli\0worker" in cmdline.read() and f"PMO_VAR_DIR={var_dir}".encode() in environ.read():
+                    found.append(int(entry))
+        except OSError:
+            continue
+    return found
+
+
+def test_serve_answers_the_sign_in_page_and_static_files(var_environment, tmp_path):
+    marker = tmp_path / "served.txt"
+    enqueue = (
+        "import django; django.setup();"
+        "from pmo.core.tests.sample_tasks import write_marker;"
+        f"write_marker.enqueue({str(marker)!r}, 'run beside the server')"
+    )
+    environment = {**var_environment, "DJANGO_SETTINGS_MODULE": "pmo.config.settings"}
+    subprocess.run([sys.executable, "-c", enqueue], env=environment, check=True, timeout=60)
     port = _free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "pmo.cli", "serve", "--bind", f"127.0.0.1:{port}", "--workers", "1"],
@@ -53,9 +76,19 @@ def test_serve_answers_the_sign_in_page_and_static_files(var_environment):
         stylesheet = page.split('href="', 2)[1].split('"')[0]
         with urllib.request.urlopen(f"http://127.0.0.1:{port}{stylesheet}", timeout=5) as response:
             assert response.status == 200 and b".topbar" in response.read()
+        # The worker started beside the server runs the queued task.
+        while not marker.exists() and time.monotonic() < deadline:
+            time.sleep(0.3)
+        assert marker.read_text() == "run beside the server"
+        assert _workers_of(var_environment["PMO_VAR_DIR"])
     finally:
         server.terminate()
         server.wait(timeout=30)
+    # ...and stops when the server stops.
+    deadline = time.monotonic() + 30
+    while _workers_of(var_environment["PMO_VAR_DIR"]) and time.monotonic() < deadline:
+        time.sleep(0.3)
+    assert not _workers_of(var_environment["PMO_VAR_DIR"])
 
 
 def test_worker_runs_queued_tasks_then_stops_in_batch_mode(var_environment, tmp_path):
