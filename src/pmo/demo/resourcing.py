@@ -477,10 +477,10 @@ def _assignment(demo, activity, resource, *, units: Decimal, skill, level: int, 
 
 def _overloads(ctx, rng, demo: _Demo, *, teams, load, tasks, placed: set[tuple[int, int]]) -> list[Assignment]:
     """Extra full-time work for the team.member login's person and one in 25 of the staff, in
-    weeks already full: two tasks on each of up to two of their projects, from those running from
-    a month ago to two months ahead (for the login's person, those running last week first, so that
-    its timesheet has work to book). Each names the person's best skill, so that rebalancing may
-    move it."""
+    weeks already full: two tasks on each of up to two of their projects (for the login's person,
+    of other projects when theirs have none), from those starting in the next two months (not
+    started, so that levelling may move them later). Each names the
+    person's best skill, so that rebalancing may move it instead."""
     login_member = ctx.posts["staff"][0] if ctx.posts["staff"] else None
     login_resource = demo.resource_of.get(login_member.pk) if login_member else None
     chosen = {
@@ -488,12 +488,10 @@ def _overloads(ctx, rng, demo: _Demo, *, teams, load, tasks, placed: set[tuple[i
     }
     if login_resource is not None:
         chosen.add(login_resource)
-    last_week = week_of(ctx.today) - timedelta(days=7)
-    window_start, window_end = ctx.today - timedelta(days=30), ctx.today + timedelta(days=60)
+    window_end = ctx.today + timedelta(days=60)
     by_project: dict[int, list[Activity]] = defaultdict(list)
     for activity in tasks:
-        first, last = _local_day(activity.start), _local_day(activity.finish)
-        if window_start <= first <= window_end or first <= last_week <= last:
+        if ctx.today < _local_day(activity.start) <= window_end:
             by_project[activity.project_id].append(activity)
     projects_of: dict[int, list[int]] = defaultdict(list)
     for project_id, team in sorted(teams.items()):
@@ -503,20 +501,23 @@ def _overloads(ctx, rng, demo: _Demo, *, teams, load, tasks, placed: set[tuple[i
     rows = []
     for resource in sorted(chosen, key=lambda r: r.pk):
         skills = demo.skills_of[resource.pk]
-        for project_id in projects_of[resource.pk][:2]:
+        candidates = projects_of[resource.pk]
+        if resource == login_resource:  # lent to other projects when their own have no work coming
+            candidates = candidates + sorted(set(by_project) - set(candidates))
+        overloaded_on = 0
+        for project_id in candidates:
             options = [
                 a
                 for a in by_project[project_id]
                 if (a.pk, resource.pk) not in placed
                 and _working_days(demo, resource.pk, _local_day(a.start), _local_day(a.finish))
             ]
-            running = [
-                a for a in options if _local_day(a.start) <= last_week + timedelta(days=4) <= _local_day(a.finish)
-            ]
-            if resource == login_resource and running:
-                picked = rng.sample(running, min(len(running), 2))
-            else:
-                picked = rng.sample(options, min(len(options), 2))
+            if not options:
+                continue
+            overloaded_on += 1
+            if overloaded_on > 2:
+                break
+            picked = rng.sample(options, min(len(options), 2))
             for activity in picked:
                 placed.add((activity.pk, resource.pk))
                 first, last = _local_day(activity.start), _local_day(activity.finish)

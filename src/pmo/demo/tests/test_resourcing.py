@@ -71,9 +71,11 @@ def test_half_a_year_of_timesheets_approved_and_last_week_waiting(small_demo):
     weeks = set(Timesheet.objects.values_list("week_start", flat=True))
     assert min(weeks) == this_week - timedelta(weeks=26)
     assert max(weeks) == this_week - timedelta(weeks=1)
-    assert not Timesheet.objects.filter(week_start=this_week - timedelta(weeks=1)).exclude(
-        status=TimesheetStatus.SUBMITTED
-    ).exists()
+    assert (
+        not Timesheet.objects.filter(week_start=this_week - timedelta(weeks=1))
+        .exclude(status=TimesheetStatus.SUBMITTED)
+        .exists()
+    )
     assert decidable_approvals(login("project.manager")).exists()
     member = login("team.member").person.resource
     last_week = this_week - timedelta(weeks=1)
