@@ -11,12 +11,13 @@ PYTHON ?= $(shell for candidate in python3.13 python3.12 python3; do \
 	  $$path -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { echo $$path; break; }; \
 	done)
 
-.PHONY: help run test bench lint contracts migrations-check browser clean
+.PHONY: help run test bench bench-psplib lint contracts migrations-check browser clean
 
 help:
 	@echo "make run    set up .venv, migrate, load the demo when empty, serve on http://127.0.0.1:8000"
 	@echo "make test   set up .venv with test tools, then lint, import contracts, migrations check, tests"
-	@echo "make bench  run every benchmark at its default size"
+	@echo "make bench  run every benchmark at its default size (PSPLIB on a sample)"
+	@echo "make bench-psplib  the whole PSPLIB table: j30 and j60, pmo beside PyJobShop (about an hour)"
 
 $(BIN)/python:
 	@test -n "$(PYTHON)" || { echo "pmo needs Python 3.12 or newer: install it, or pass PYTHON=/path/to/python3.12"; exit 1; }
@@ -30,6 +31,11 @@ $(VENV)/.runtime-installed: $(BIN)/python requirements.lock pyproject.toml
 
 $(VENV)/.test-installed: $(VENV)/.runtime-installed requirements-test.lock
 	$(BIN)/uv pip install --quiet --python $(BIN)/python -r requirements-test.lock
+	@touch $@
+
+# Benchmarks also compare with other solvers (PyJobShop for PSPLIB), which the product never loads.
+$(VENV)/.bench-installed: $(VENV)/.test-installed requirements-bench.lock
+	$(BIN)/uv pip install --quiet --python $(BIN)/python -r requirements-bench.lock
 	@touch $@
 
 run: $(VENV)/.runtime-installed
@@ -56,12 +62,21 @@ test: $(VENV)/.test-installed browser lint contracts migrations-check
 	PMO_DATABASE_URL="$${PMO_TEST_DATABASE_URL:-sqlite:///:memory:}" PMO_VAR_DIR=$$(mktemp -d) PMO_DATABASE_CONN_MAX_AGE=0 \
 	  DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest -q -p no:cacheprovider --ignore=tests/engine
 
-bench: $(VENV)/.test-installed
+bench: $(VENV)/.bench-installed
 	$(BIN)/pmo bench cpm
 	$(BIN)/pmo bench capacity
 	$(BIN)/pmo bench lists
 	$(BIN)/pmo bench rebalance
 	$(BIN)/pmo bench capacity_pages
+	$(BIN)/pmo bench mpsplib
+	$(BIN)/pmo bench psplib --limit 20
+	$(BIN)/pmo bench psplib ../shared/data/psplib/j60 --heuristic-only
+
+# The whole PSPLIB table (j30 and j60 at 10 s per instance, pmo and PyJobShop side by side):
+# about an hour on two cores.
+bench-psplib: $(VENV)/.bench-installed
+	$(BIN)/pmo bench psplib --time-limit 10
+	$(BIN)/pmo bench psplib ../shared/data/psplib/j60 --heuristic-only --schedules 5000
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
