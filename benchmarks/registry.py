@@ -5,5 +5,7 @@ BENCHMARKS = {
     "capacity_pages": "benchmarks.capacity_pages",
     "cpm": "benchmarks.cpm",
     "lists": "benchmarks.lists",
+    "mpsplib": "benchmarks.mpsplib",
+    "psplib": "benchmarks.psplib",
     "rebalance": "benchmarks.rebalance",
 }
