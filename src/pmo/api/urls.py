@@ -11,6 +11,7 @@ from pmo.api.routers import ApiRouter
 from pmo.core.api import urls as core_api
 from pmo.planning.api import urls as planning_api
 from pmo.portfolio.api import urls as portfolio_api
+from pmo.levelling.api import urls as levelling_api
 from pmo.resourcing.api import urls as resourcing_api
 
 app_name = "api"
@@ -20,6 +21,7 @@ router.include(core_api.router)
 router.include(portfolio_api.router)
 router.include(planning_api.router)
 router.include(resourcing_api.router)
+router.include(levelling_api.router)
 
 urlpatterns = [
     path("v1/", include(router.urls)),

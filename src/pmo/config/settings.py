@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "pmo.portfolio",
     "pmo.planning",
     "pmo.resourcing",
+    "pmo.levelling",
     "pmo.api",
     "pmo.web",
     "pmo.demo",

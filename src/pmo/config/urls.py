@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("pmo.portfolio.urls")),
     path("", include("pmo.planning.urls")),
     path("", include("pmo.resourcing.urls")),
+    path("", include("pmo.levelling.urls")),
     path("api/", include("pmo.api.urls")),
     path("admin/", admin_site.urls),
 ]

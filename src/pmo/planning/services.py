@@ -28,7 +28,8 @@ from pmo.planning.models import (
     ProjectPlan,
 )
 from pmo.portfolio.models import Programme, Project
-from pmo_engine import CycleError, EngineError, ScheduleResult, schedule
+from pmo_engine import Calendar as EngineCalendar
+from pmo_engine import CycleError, EngineError, ScheduleResult, schedule, working_minutes_between
 
 ACTIVITY_FIELDS = (
     "name",
@@ -517,12 +518,68 @@ def unlevelled_early_starts(projects: Iterable[Project]) -> dict[int, datetime]:
     }
 
 
+def fit_levelling_delays(
+    projects: Iterable[Project],
+    targets: Mapping[int, datetime],
+    *,
+    first_guess: Mapping[int, int] | None = None,
+    rounds: int = 100,
+) -> dict[int, int]:
+    """The levelling delay (working minutes) that makes the schedule of ``projects`` start each
+    activity of ``targets`` at its target (a naive local moment), found on the engine's own
+    schedule so that links, calendars and constraints count exactly as when the plans are
+    rescheduled. Each round moves every activity by how far it starts before or after its target
+    (never below no delay); an activity is right once its predecessors are, so the rounds end
+    within the depth of the network. Writes nothing."""
+    projects = list(projects)
+    plans = {project.pk: plan_for(project) for project in projects}
+    status_date = max((plan.status_date for plan in plans.values() if plan.status_date), default=None)
+    activities, links, every_project = _network_for(projects)
+    by_id = {activity.pk: activity for activity in activities}
+    unknown = sorted(set(targets) - set(by_id))
+    if unknown:
+        raise DomainError(f"Activities {_listed(unknown)} are not activities of these projects.", field="targets")
+    calendar_of = _engine_calendars_of(activities, every_project)
+    delays = {pk: int((first_guess or {}).get(pk, 0)) for pk in targets}
+    for _ in range(rounds):
+        for pk, minutes in delays.items():
+            by_id[pk].levelling_delay_minutes = minutes
+        result = _run_engine(projects, activities, links, every_project, status_date)
+        moved = False
+        for pk, target in targets.items():
+            start = result[adapters.activity_key(pk)].early_start
+            wanted = max(0, delays[pk] + working_minutes_between(calendar_of[pk], start, target))
+            if wanted != delays[pk]:
+                delays[pk], moved = wanted, True
+        if not moved:
+            break
+    return delays
+
+
+def _engine_calendars_of(activities: list[Activity], project_ids: set[int]) -> dict[int, EngineCalendar]:
+    """Each activity's working calendar: its own, else its project's, else the standard week."""
+    plan_calendars = dict(
+        ProjectPlan.objects.filter(project_id__in=project_ids, calendar__isnull=False).values_list(
+            "project_id", "calendar_id"
+        )
+    )
+    wanted = {a.calendar_id or plan_calendars.get(a.project_id) for a in activities} - {None}
+    calendars = {
+        c.pk: adapters.engine_calendar(c) for c in Calendar.objects.filter(pk__in=wanted).prefetch_related("exceptions")
+    }
+    standard = EngineCalendar()
+    return {a.pk: calendars.get(a.calendar_id or plan_calendars.get(a.project_id), standard) for a in activities}
+
+
 @transaction.atomic
-def apply_levelling(*, actor, project: Project, delays: Mapping[int, int], reason: str) -> None:
+def apply_levelling(
+    *, actor, project: Project, delays: Mapping[int, int], reason: str, reschedule_now: bool = True
+) -> None:
     """Set the levelling delay (working minutes, ``{activity id: minutes}``) of the activities
     given; the project's other activities keep theirs. Refuses ids that are not activities of
     the project, values that are not whole numbers of 0 or more, and a delay on a summary
-    activity. Reschedules the project once and audits one event with the count and the reason."""
+    activity. Reschedules the project once (unless ``reschedule_now`` is false: the caller then
+    reschedules several projects together) and audits one event with the count and the reason."""
     project = _project_for_change(actor, project)
     wanted = dict(delays)
     not_minutes = sorted((key for key, minutes in wanted.items() if not _whole_minutes(minutes)), key=str)
@@ -563,7 +620,8 @@ def apply_levelling(*, actor, project: Project, delays: Mapping[int, int], reaso
         },
         reason=reason,
     )
-    _reschedule_locked(actor, [project], None, reason)
+    if reschedule_now:
+        _reschedule_locked(actor, [project], None, reason)
 
 
 @transaction.atomic

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class LevellingConfig(AppConfig):
+    name = "pmo.levelling"
+    label = "levelling"
+    verbose_name = "Resource levelling"
