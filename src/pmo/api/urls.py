@@ -9,9 +9,9 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 
 from pmo.api.routers import ApiRouter
 from pmo.core.api import urls as core_api
+from pmo.levelling.api import urls as levelling_api
 from pmo.planning.api import urls as planning_api
 from pmo.portfolio.api import urls as portfolio_api
-from pmo.levelling.api import urls as levelling_api
 from pmo.resourcing.api import urls as resourcing_api
 
 app_name = "api"
