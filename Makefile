@@ -56,9 +56,11 @@ contracts: $(VENV)/.test-installed
 migrations-check: $(VENV)/.test-installed
 	PMO_VAR_DIR=$$(mktemp -d) $(BIN)/pmo manage makemigrations --check --dry-run
 
-# PMO_TEST_DATABASE_URL (e.g. postgres://postgres@127.0.0.1:5432/test) runs the suite on PostgreSQL.
+# PMO_TEST_DATABASE_URL (e.g. postgres://postgres@127.0.0.1:5432/test) runs the Django suite on
+# PostgreSQL; the engine's tests use no database, so they run only without it (make test on SQLite).
 test: $(VENV)/.test-installed browser lint contracts migrations-check
-	$(BIN)/pytest tests/engine -p no:django -q
+	@if [ -z "$${PMO_TEST_DATABASE_URL}" ]; then $(BIN)/pytest tests/engine -p no:django -q; \
+	  else echo "Engine tests: they use no database, so they ran in make test without PMO_TEST_DATABASE_URL"; fi
 	PMO_DATABASE_URL="$${PMO_TEST_DATABASE_URL:-sqlite:///:memory:}" PMO_VAR_DIR=$$(mktemp -d) PMO_DATABASE_CONN_MAX_AGE=0 \
 	  DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest -q -p no:cacheprovider --ignore=tests/engine
 
