@@ -11,17 +11,18 @@ from pmo_engine.levelling.heuristic import HeuristicOutcome, heuristic_starts
 from pmo_engine.levelling.problem import Instance, Job, Link, LinkKind, Objective, Problem, Project, compile_problem
 
 
-def broken_rules(instance: Instance, starts: np.ndarray, *, deadlines: bool = True) -> list[str]:
+def broken_rules(
+    instance: Instance, starts: np.ndarray, *, deadlines: bool = True, only_capacity: bool = False
+) -> list[str]:
     """Every rule the schedule breaks, checked directly from the instance's arrays."""
     broken = []
     ends = starts + instance.duration
-    horizon = int(ends.max(initial=0))
-    for period in range(horizon):
+    for period in range(int(ends.max(initial=0))):
         running = (starts <= period) & (period < ends)
-        load = instance.demand[running].sum(axis=0)
-        broken += [f"period {period}: {load.tolist()} > {instance.capacity.tolist()}"] * bool(
-            (load > instance.capacity).any()
-        )
+        if (instance.demand[running].sum(axis=0) > instance.capacity).any():
+            broken.append(f"period {period}")
+    if only_capacity:
+        return broken
     for before, after, offset in instance.arcs.tolist():
         if starts[after] < starts[before] + offset:
             broken.append(f"link {instance.keys[before]} -> {instance.keys[after]}")
@@ -210,6 +211,17 @@ def test_a_link_into_a_fixed_job_that_cannot_be_kept_is_reported():
     assert not outcome.feasible
 
 
+def test_fixed_jobs_that_overload_a_resource_are_reported():
+    problem = Problem(
+        jobs=(Job("x", 3, {"r": 2}, fixed_start=0), Job("y", 3, {"r": 2}, fixed_start=1), Job("z", 2, {"r": 1})),
+        capacities={"r": 3},
+    )
+    instance, outcome, starts = solve(problem, schedules=50)
+    assert not outcome.feasible
+    assert starts["z"] == 3  # the first two periods in a row where the fixed jobs leave a unit free
+    assert broken_rules(instance, outcome.starts) == ["period 1", "period 2"]
+
+
 def test_weighted_delay_favours_the_heavier_project():
     jobs = tuple(
         Job(f"{project}{i}", 3, {"crew": 1}, project=project) for project in ("light", "heavy") for i in range(3)
@@ -287,46 +299,86 @@ def test_settings_are_checked(settings_, field):
 
 @st.composite
 def problems(draw):
-    """Small problems with every feature: link kinds and lags, releases, fixed jobs, planned starts."""
+    """Small problems with every feature: link kinds and lags, releases, deadlines, fixed and
+    planned starts, projects with weights and due dates, either objective."""
     size = draw(st.integers(1, 12))
     resources = draw(st.integers(0, 2))
     capacities = {f"R{r}": draw(st.integers(1, 4)) for r in range(resources)}
+    projects = tuple(
+        Project(key, weight=draw(st.integers(1, 5)), due=draw(st.one_of(st.none(), st.integers(0, 20))))
+        for key in ("P", "Q")
+    )
     jobs = []
     for i in range(size):
-        demands = {key: draw(st.integers(0, units)) for key, units in capacities.items()}
-        fixed = draw(st.one_of(st.none(), st.integers(0, 10))) if draw(st.integers(0, 5)) == 0 else None
-        planned = draw(st.one_of(st.none(), st.integers(0, 15)))
+        duration, release = draw(st.integers(0, 5)), draw(st.integers(0, 4))
+        rare = draw(st.integers(0, 5)) == 0
         jobs.append(
             Job(
                 f"J{i}",
-                draw(st.integers(0, 5)),
-                demands,
-                release=draw(st.integers(0, 4)),
-                fixed_start=fixed,
-                planned_start=planned,
+                duration,
+                {key: draw(st.integers(0, units)) for key, units in capacities.items()},
+                project=draw(st.sampled_from(["P", "Q"])),
+                release=release,
+                deadline=release + duration + draw(st.integers(0, 12)) if rare else None,
+                fixed_start=draw(st.integers(0, 10)) if draw(st.integers(0, 5)) == 0 else None,
+                planned_start=draw(st.one_of(st.none(), st.integers(0, 15))),
             )
         )
-    links = []
-    for after in range(1, size):
-        for before in draw(st.sets(st.integers(0, after - 1), max_size=2)):
-            if jobs[before].fixed_start is None and jobs[after].fixed_start is None:
-                kind = draw(st.sampled_from(list(LinkKind)))
-                links.append(Link(f"J{before}", f"J{after}", kind, draw(st.integers(-3, 3))))
-    keep_plan = draw(st.booleans())
-    return Problem(jobs=tuple(jobs), capacities=capacities, links=tuple(links), keep_plan=keep_plan)
+    links = [
+        Link(f"J{before}", f"J{after}", draw(st.sampled_from(list(LinkKind))), draw(st.integers(-3, 3)))
+        for after in range(1, size)
+        for before in draw(st.sets(st.integers(0, after - 1), max_size=2))
+    ]
+    return Problem(
+        jobs=tuple(jobs),
+        capacities=capacities,
+        links=tuple(links),
+        projects=projects,
+        objective=draw(st.sampled_from(list(Objective))),
+        keep_plan=draw(st.booleans()),
+    )
 
 
-@settings(max_examples=80, deadline=None)
+def weighted_delay(instance: Instance, starts: np.ndarray) -> int:
+    """The sum over projects of weight times the periods the last job finishes after the due date
+    (the finish of the project's critical path when it has none)."""
+    ends, critical_ends = starts + instance.duration, instance.earliest_starts() + instance.duration
+    total = 0
+    for p, weight in enumerate(instance.project_weight.tolist()):
+        mine = instance.project == p
+        if mine.any():
+            due = instance.project_due[p] if instance.project_due[p] >= 0 else critical_ends[mine].max()
+            total += weight * max(0, int(ends[mine].max()) - int(due))
+    return total
+
+
+def fixed_overloads(instance: Instance) -> list[str]:
+    """The capacity breaches of the fixed jobs alone."""
+    fixed = instance.fixed >= 0
+    starts = np.where(fixed, instance.fixed, -(10**6))  # free jobs out of the way, before period 0
+    return broken_rules(instance, starts, deadlines=False, only_capacity=True)
+
+
+@settings(max_examples=100, deadline=None)
 @given(problems(), st.integers(1, 150), st.integers(0, 3))
 def test_random_problems_get_schedules_that_keep_every_rule(problem, budget, seed):
     instance = compile_problem(problem)
     outcome = heuristic_starts(instance, schedules=budget, seed=seed)
-    broken = broken_rules(instance, outcome.starts, deadlines=False)
     fixed = instance.fixed >= 0
-    if outcome.feasible:
-        assert broken == []
-    else:  # two fixed jobs overlapping beyond a capacity: only capacity may be broken, and only there
-        assert all(rule.startswith("period") for rule in broken)
     assert outcome.starts[fixed].tolist() == instance.fixed[fixed].tolist()
-    assert outcome.objective == makespan(instance, outcome.starts)
+    if outcome.feasible:
+        assert broken_rules(instance, outcome.starts) == []
+    else:  # only what the fixed jobs and deadlines force: capacities the fixed jobs alone break,
+        # links into fixed jobs, deadlines
+        broken = broken_rules(instance, outcome.starts, deadlines=False)
+        capacity = [rule for rule in broken if rule.startswith("period")]
+        into_fixed = [
+            rule
+            for rule in broken
+            if rule.startswith("link") and rule.split(" -> ")[1] in {instance.keys[j] for j in np.flatnonzero(fixed)}
+        ]
+        assert set(capacity) <= set(fixed_overloads(instance))
+        assert len(capacity) + len(into_fixed) == len(broken)
+    expected = makespan if problem.objective == Objective.MAKESPAN else weighted_delay
+    assert outcome.objective == expected(instance, outcome.starts)
     assert 1 <= outcome.schedules <= budget

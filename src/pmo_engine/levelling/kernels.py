@@ -47,10 +47,10 @@ MAKESPAN, WEIGHTED_DELAY = 0, 1
 COPY_RETRIES = 3  # extra swaps tried on a child whose list is a copy of a parent's
 
 # Layout of the search's integer state (one int64 array kept between calls): schedules used,
-# generations done, children made in the current generation, population rows filled, and the
-# periods of the workspace the last schedule wrote to.
-USED, GENERATION, CHILDREN, FILLED, REACH = range(5)
-STATE_SIZE = 5
+# children made in the current generation, population rows filled, and the periods of the
+# workspace the last schedule wrote to.
+USED, CHILDREN, FILLED, REACH = range(4)
+STATE_SIZE = 4
 
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 _MIX_1 = np.uint64(0xBF58476D1CE4E5B9)
@@ -580,17 +580,15 @@ def busiest_window(net: Network, starts: np.ndarray, length: int) -> int:
     """The first period of the ``length``-period window where the schedule uses the largest share
     of the capacities (the sum over periods and resources of load / capacity)."""
     n = starts.shape[0]
-    end = 0
+    end = (starts + net.duration).max()
+    change = np.zeros(end + 1)  # of the load, from each period to the next
     for job in range(n):
-        end = max(end, starts[job] + net.duration[job])
-    share = np.zeros(end + 1)
-    for job in range(n):
-        share[starts[job]] += net.load[job]
-        share[starts[job] + net.duration[job]] -= net.load[job]
+        change[starts[job]] += net.load[job]
+        change[starts[job] + net.duration[job]] -= net.load[job]
     best_first, best_total, total, load = 0, -1.0, 0.0, 0.0
     loads = np.empty(end + 1)
     for period in range(end + 1):
-        load += share[period]
+        load += change[period]
         loads[period] = load
         total += load
         if period >= length:
@@ -816,7 +814,6 @@ def _add_child(net: Network, params: Params, pool: Pool, budget: int) -> None:
     if pool.state[CHILDREN] == params.children:
         select_survivors(pool, params.population, params.population + params.children)
         pool.state[CHILDREN] = 0
-        pool.state[GENERATION] += 1
 
 
 @numba.njit(cache=True)
