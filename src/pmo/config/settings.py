@@ -219,6 +219,9 @@ SPECTACULAR_SETTINGS = {
         "TimesheetStatusEnum": "pmo.resourcing.choices.TimesheetStatus",
         "TimesheetApprovalStatusEnum": "pmo.resourcing.choices.ApprovalStatus",
         "NonProjectCategoryEnum": "pmo.resourcing.choices.NonProjectCategory",
+        "LevellingScopeEnum": "pmo.levelling.choices.Scope",
+        "LevellingStateEnum": "pmo.levelling.choices.RunState",
+        "LevellingGoalEnum": "pmo.levelling.choices.Goal",
     },
 }
 
