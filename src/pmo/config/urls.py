@@ -11,6 +11,9 @@ urlpatterns = [
     path("", include("pmo.planning.urls")),
     path("", include("pmo.resourcing.urls")),
     path("", include("pmo.levelling.urls")),
+    path("", include("pmo.governance.urls")),
+    path("", include("pmo.changes.urls")),
+    path("", include("pmo.lifecycle.urls")),
     path("api/", include("pmo.api.urls")),
     path("admin/", admin_site.urls),
 ]

@@ -1,0 +1,1 @@
+"""Change requests with impact analysis, configuration items and quality reviews."""

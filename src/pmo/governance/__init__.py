@@ -1,0 +1,1 @@
+"""RAID registers (risks, assumptions, issues, dependencies, decisions), actions and notifications."""

@@ -1,0 +1,1 @@
+"""The PMO charter and model, terms of reference, standards, and stage gates."""

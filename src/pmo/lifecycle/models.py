@@ -1,0 +1,1 @@
+"""Models of lifecycle and charter."""

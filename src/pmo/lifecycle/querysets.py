@@ -1,0 +1,1 @@
+"""Querysets of this app: what each user may see and change."""
