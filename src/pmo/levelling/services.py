@@ -286,7 +286,7 @@ def _store_moves(run: LevellingRun, data: adapters.LevellingInput, starts, delay
 
 def _locked_run(actor, run: LevellingRun) -> LevellingRun:
     try:
-        locked = LevellingRun.objects.select_for_update().visible_to(actor, Action.CHANGE).get(pk=run.pk)
+        locked = LevellingRun.objects.select_for_update(of=("self",)).visible_to(actor, Action.CHANGE).get(pk=run.pk)
     except LevellingRun.DoesNotExist:
         raise PermissionRefused(
             "You may not decide this levelling: that needs the right to change what it levels."
