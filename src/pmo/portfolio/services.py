@@ -1,7 +1,7 @@
 """State changes of the portfolio hierarchy. Each function is atomic, re-checks permission inside
 its transaction and writes an audit event with the values before and after."""
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from decimal import Decimal
 
 from django.db import transaction
@@ -163,6 +163,25 @@ def archive_programme(*, actor, programme: Programme, reason: str = "") -> Progr
 # --- projects -------------------------------------------------------------------------------
 
 
+# Rules of the apps above this one that a stage move must also pass (the lifecycle's stage gates):
+# each is called as ``guard(actor, project, target_stage)`` before a project changes stage and
+# refuses with a ``DomainError`` that says what is missing.
+_STAGE_GUARDS: list[Callable] = []
+
+
+def register_stage_guard(guard: Callable) -> None:
+    """Make every stage move pass ``guard`` too (registering the same guard twice adds it once)."""
+    if guard not in _STAGE_GUARDS:
+        _STAGE_GUARDS.append(guard)
+
+
+def _run_stage_guards(actor, project: Project, target: str) -> None:
+    if target == project.stage:
+        return
+    for guard in _STAGE_GUARDS:
+        guard(actor, project, target)
+
+
 def _check_stage_move(current: str, target: str) -> None:
     if target == current:
         return
@@ -204,6 +223,7 @@ def update_project(*, actor, project: Project, changes: Mapping, reason: str = "
     project = locked_for(actor, Project, project.pk, Action.CHANGE)
     if "stage" in changes:
         _check_stage_move(project.stage, changes["stage"])
+        _run_stage_guards(actor, project, changes["stage"])
     portfolio = changes.get("portfolio", project.portfolio)
     programme = changes.get("programme", project.programme)
     moved = portfolio != project.portfolio or programme != project.programme
@@ -216,6 +236,7 @@ def update_project(*, actor, project: Project, changes: Mapping, reason: str = "
 def move_project_stage(*, actor, project: Project, stage: str, reason: str = "") -> Project:
     project = locked_for(actor, Project, project.pk, Action.CHANGE)
     _check_stage_move(project.stage, stage)
+    _run_stage_guards(actor, project, stage)
     return change_audited(
         project, {"stage": stage}, actor=actor, allowed={"stage"}, reason=reason, action="project.stage_changed"
     )

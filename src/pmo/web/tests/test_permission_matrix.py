@@ -7,6 +7,7 @@ Each app describes its resources in ``pmo/<app>/tests/permission_resources.py``;
 from pmo.core.testing.harness import PermissionMatrix
 from pmo.core.tests.permission_resources import ORGANISATION_RESOURCES
 from pmo.levelling.tests.permission_resources import LEVELLING_RESOURCES
+from pmo.lifecycle.tests.permission_resources import LIFECYCLE_RESOURCES
 from pmo.planning.tests.permission_resources import PLANNING_RESOURCES
 from pmo.portfolio.tests.permission_resources import PORTFOLIO_RESOURCES
 from pmo.resourcing.tests.permission_resources import RESOURCING_RESOURCES
@@ -19,4 +20,5 @@ class TestEveryResource(PermissionMatrix):
         *PLANNING_RESOURCES,
         *RESOURCING_RESOURCES,
         *LEVELLING_RESOURCES,
+        *LIFECYCLE_RESOURCES,
     ]
