@@ -10,7 +10,7 @@ from django.db.models import Q
 
 from pmo.core.choices import Action, ScopeType
 from pmo.core.querysets import RestrictedQuerySet
-from pmo.governance.choices import ActionStatus
+from pmo.governance.choices import ActionStatus, EscalationState
 
 
 def register_filter(grants, action: str, prefix: str = "") -> Q:
@@ -38,6 +38,18 @@ class RegisterQuerySet(RestrictedQuerySet):
         """The rows of ``target``'s own register (a project, programme or portfolio)."""
         return self.filter(**{target._meta.model_name: target})
 
+    def shown_on(self, target):
+        """The rows shown on ``target``'s register: its own and, for risks and issues on a
+        programme's or portfolio's, the projects' entries escalated to it."""
+        field = target._meta.model_name
+        own = Q(**{field: target})
+        if field == "project" or not hasattr(self.model, "escalations"):
+            return self.filter(own)
+        escalated = self.model.objects.filter(
+            escalations__state=EscalationState.ACTIVE, **{f"escalations__{field}": target}
+        ).values("pk")
+        return self.filter(own | Q(pk__in=escalated))
+
 
 class ActionItemQuerySet(RegisterQuerySet):
     """An action is seen by whoever sees its register, and always by its owner."""
@@ -64,10 +76,12 @@ class NotificationQuerySet(RestrictedQuerySet):
         return self.filter(read_at__isnull=True)
 
 
-class RegisterChildQuerySet(RestrictedQuerySet):
-    """Rows that belong to a register entry (``parent_field``) follow that entry's permission."""
-
-    parent_field = "risk"
+class EscalationQuerySet(RestrictedQuerySet):
+    """An escalation follows the risk or issue escalated (whoever sees the programme it went to
+    sees the project's entry already: a role on the programme covers its projects)."""
 
     def scope_filter(self, grants, action: str):
-        return register_filter(grants, action, prefix=f"{self.parent_field}__")
+        return register_filter(grants, action, prefix="risk__") | register_filter(grants, action, prefix="issue__")
+
+    def active(self):
+        return self.filter(state=EscalationState.ACTIVE)

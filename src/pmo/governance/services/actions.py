@@ -26,12 +26,14 @@ from pmo.governance.services.registers import (
 ACTION_FIELDS = ("title", "description", "owner", "due_on")
 
 
-def _check_owner(owner) -> None:
+def _check_owner(owner, *, actor=True) -> None:
+    """People chosen by a user must be current; the system may hand an action to whoever owns the
+    thing it came from."""
     if owner is None:
         return
     if not isinstance(owner, Person):
         raise InvalidData({"owner": [f"The owner must be a person, not {type(owner).__name__}."]})
-    if owner.is_archived:
+    if actor is not None and owner.is_archived:
         raise InvalidData({"owner": [f"{owner} is archived and cannot own actions."]})
 
 
@@ -55,7 +57,7 @@ def create_action(
     where = register_of(project=project, programme=programme, portfolio=portfolio)
     target = where["project"] or where["programme"] or where["portfolio"]
     require_change(actor, target, "the actions")
-    _check_owner(owner)
+    _check_owner(owner, actor=actor)
     action = ActionItem(
         title=(title or "").strip(),
         description=description or "",
@@ -76,7 +78,7 @@ def update_action(*, actor, action: ActionItem, changes: Mapping, reason: str = 
         raise DomainError(f"The action “{row}” is {row.get_status_display().lower()}; reopen it to change it.")
     if "title" in changes:
         changes = {**changes, "title": (changes["title"] or "").strip()}
-    _check_owner(changes.get("owner"))
+    _check_owner(changes.get("owner"), actor=actor)
     return change_audited(row, changes, actor=actor, allowed=ACTION_FIELDS, reason=reason)
 
 
