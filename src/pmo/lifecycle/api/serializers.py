@@ -210,7 +210,7 @@ class OpenReviewSerializer(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True)
 
 
-class DecisionSerializer(serializers.Serializer):
+class GateDecisionSerializer(serializers.Serializer):
     decision = serializers.ChoiceField(choices=GateDecision.choices)
     role = serializers.ChoiceField(
         choices=ApproverRole.choices, required=False, help_text="The approval given; the first one you may give."

@@ -20,10 +20,10 @@ from pmo.core.choices import Action
 from pmo.core.errors import NotFound
 from pmo.lifecycle import services
 from pmo.lifecycle.api.serializers import (
-    DecisionSerializer,
     GateApprovalSerializer,
     GateCheckItemSerializer,
     GateCriterionSerializer,
+    GateDecisionSerializer,
     GateReviewSerializer,
     GateStateSerializer,
     NewTermsSerializer,
@@ -202,11 +202,11 @@ class GateReviewViewSet(HistoryMixin, mixins.ListModelMixin, mixins.RetrieveMode
         )
         return Response(self.representation(review), status=status.HTTP_201_CREATED)
 
-    @extend_schema(summary="Record an approver's decision", request=DecisionSerializer)
+    @extend_schema(summary="Record an approver's decision", request=GateDecisionSerializer)
     @action(detail=True, methods=["post"])
     def decide(self, request, pk=None):
         review = self.get_object()
-        body = DecisionSerializer(data=request.data)
+        body = GateDecisionSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
         services.decide(
