@@ -2,8 +2,6 @@
 
 from django.contrib.contenttypes.models import ContentType
 
-from pmo.changes import services
-from pmo.changes.choices import Board, ChangeStatus
 from pmo.changes.models import ChangeRequest, ConfigurationItem, QualityReview
 from pmo.core.choices import Action
 from pmo.governance.models import ActionItem
@@ -17,31 +15,6 @@ def change_register(user, filterset_class, params):
         return None, filterset
     rows = filterset.qs if filterset.is_bound else queryset
     return rows.order_by("project__code", "number"), filterset
-
-
-def change_impact(change: ChangeRequest) -> dict:
-    """What the detail page and the API show about a change's analysis and routing."""
-    board, why = services.routing(change)
-    is_open = change.status in (ChangeStatus.DRAFT, ChangeStatus.SUBMITTED, ChangeStatus.DEFERRED)
-    members = (
-        services.board_members(change, board)
-        if board == Board.PROGRAMME_BOARD
-        else services.project_board(change.project)
-    )
-    return {
-        "analysis": change.analysis,
-        "analysed_at": change.analysed_at,
-        "is_stale": services.is_analysis_stale(change) if is_open else False,
-        "board": board,
-        "routing": why,
-        "board_members": [getattr(getattr(user, "person", None), "full_name", user.get_username()) for user in members],
-    }
-
-
-def may_decide(user, change: ChangeRequest) -> bool:
-    """Whether ``user`` sits on the board that decides ``change`` now."""
-    board, _ = services.routing(change)
-    return any(member.pk == user.pk for member in services.board_members(change, board))
 
 
 def review_actions(user, review: QualityReview):

@@ -234,6 +234,27 @@ def _require_board(actor, change: ChangeRequest) -> str:
     )
 
 
+def change_impact(change: ChangeRequest) -> dict:
+    """What the detail page and the API show about a change's analysis and routing (a read)."""
+    board, why = routing(change)
+    is_open = change.status in (ChangeStatus.DRAFT, ChangeStatus.SUBMITTED, ChangeStatus.DEFERRED)
+    members = board_members(change, board) if board == Board.PROGRAMME_BOARD else project_board(change.project)
+    return {
+        "analysis": change.analysis,
+        "analysed_at": change.analysed_at,
+        "is_stale": is_analysis_stale(change) if is_open else False,
+        "board": board,
+        "routing": why,
+        "board_members": [getattr(getattr(user, "person", None), "full_name", user.get_username()) for user in members],
+    }
+
+
+def may_decide(user, change: ChangeRequest) -> bool:
+    """Whether ``user`` sits on the board that decides ``change`` now."""
+    board, _ = routing(change)
+    return any(member.pk == user.pk for member in board_members(change, board))
+
+
 # --- change requests ------------------------------------------------------------------------
 
 

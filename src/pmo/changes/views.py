@@ -75,8 +75,8 @@ class ChangeDetailView(ObjectDetailView):
         context = super().get_context_data(**kwargs)
         change = self.object
         context.update(
-            impact=selectors.change_impact(change),
-            may_decide=selectors.may_decide(self.request.user, change),
+            impact=services.change_impact(change),
+            may_decide=services.may_decide(self.request.user, change),
             activity_changes=change.activity_changes.select_related("activity", "predecessor"),
             items=change.configuration_items.all(),
             transition_form=TransitionForm(),

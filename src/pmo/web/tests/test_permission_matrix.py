@@ -4,6 +4,7 @@ Each app describes its resources in ``pmo/<app>/tests/permission_resources.py``;
 ``pmo.core.testing.harness`` generates the tests. A new resource is covered by adding it there.
 """
 
+from pmo.changes.tests.permission_resources import CHANGES_RESOURCES
 from pmo.core.testing.harness import PermissionMatrix
 from pmo.core.tests.permission_resources import ORGANISATION_RESOURCES
 from pmo.levelling.tests.permission_resources import LEVELLING_RESOURCES
@@ -21,4 +22,5 @@ class TestEveryResource(PermissionMatrix):
         *RESOURCING_RESOURCES,
         *LEVELLING_RESOURCES,
         *LIFECYCLE_RESOURCES,
+        *CHANGES_RESOURCES,
     ]
