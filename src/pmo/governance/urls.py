@@ -1,3 +1,5 @@
+from pmo.governance.views import urlpatterns as page_urls
+
 app_name = "governance"
 
-urlpatterns = []
+urlpatterns = [*page_urls]

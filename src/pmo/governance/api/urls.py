@@ -2,6 +2,9 @@
 
 from rest_framework.routers import SimpleRouter
 
+from pmo.governance.api import views
+
 router = SimpleRouter()
+views.register(router)
 
 urlpatterns = []
