@@ -15,6 +15,7 @@ from pmo.core.audit import record_event
 from pmo.core.errors import DomainError
 from pmo.core.models import OrganisationUnit
 from pmo.demo.context import DemoContext
+from pmo.demo.lifecycle import make_gate_history, make_governance_documents
 from pmo.demo.logins import DEMO_LOGINS, make_logins
 from pmo.demo.names import UNITS
 from pmo.demo.offices import make_offices
@@ -63,6 +64,8 @@ STEPS: tuple[Callable[[DemoContext], None], ...] = (
     make_allocations,
     make_timesheets,
     make_training,
+    make_governance_documents,
+    make_gate_history,
 )
 
 
