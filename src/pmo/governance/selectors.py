@@ -41,7 +41,7 @@ def register_entries(user, target, kind: str):
     if hasattr(model, "escalations"):
         queryset = queryset.annotate(
             active_escalations=Count("escalations", filter=Q(escalations__state=EscalationState.ACTIVE))
-        )
+        ).order_by(*model._meta.ordering)  # the model's ordering is dropped by the grouping
     return queryset
 
 

@@ -162,6 +162,10 @@ class EntryCreateView(TargetMixin, ServiceFormView):
         self.kind = kwargs["kind"]
         if self.kind not in MODELS:
             raise Http404(f"No register of {self.kind!r}.")
+        if request.user.is_authenticated:
+            target = register_target(request.user, kwargs["level"], kwargs["pk"])
+            if not may_change(request.user, target):
+                raise PermissionDenied(f"You may not change the register of {target}.")
         return super().dispatch(request, *args, **kwargs)
 
     def get_form_class(self):
@@ -387,7 +391,8 @@ class MyActionsView(LoginRequiredMixin, TemplateView):
         actions = list(selectors.my_actions(self.request.user))
         overdue = [action for action in actions if action.is_overdue(today)]
         rest = [action for action in actions if not action.is_overdue(today)]
-        context.update(overdue=overdue, upcoming=rest, today=today)
+        unread = Notification.objects.visible_to(self.request.user).unread()
+        context.update(overdue=overdue, upcoming=rest, today=today, unread=unread[:5], unread_count=unread.count())
         return context
 
 
@@ -493,12 +498,12 @@ def _entry_urls() -> list:
 
 
 urlpatterns = [
+    path("governance/risks/<int:pk>/actions/new/", ResponseActionView.as_view(), name="risk_action_create"),
     path("governance/<str:level>/<int:pk>/register/", RegisterView.as_view(), name="register"),
     path("governance/<str:level>/<int:pk>/heat-map/", HeatMapView.as_view(), name="heat_map"),
     path("governance/<str:level>/<int:pk>/register.xlsx", RegisterExportView.as_view(), name="register_export"),
     path("governance/<str:level>/<int:pk>/<str:kind>/new/", EntryCreateView.as_view(), name="entry_create"),
     *_entry_urls(),
-    path("governance/risks/<int:pk>/actions/new/", ResponseActionView.as_view(), name="risk_action_create"),
     path("governance/actions/<int:pk>/<str:operation>/", ActionStatusView.as_view(), name="action_status"),
     path("governance/settings/", SettingsView.as_view(), name="settings"),
     path("governance/settings/scale/", SettingsEditView.as_view(which="scale"), name="settings_scale"),
