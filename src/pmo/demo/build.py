@@ -14,7 +14,9 @@ from django.db import IntegrityError, transaction
 from pmo.core.audit import record_event
 from pmo.core.errors import DomainError
 from pmo.core.models import OrganisationUnit
+from pmo.demo.changes import make_change_control, make_quality_reviews
 from pmo.demo.context import DemoContext
+from pmo.demo.governance import make_raid
 from pmo.demo.lifecycle import make_gate_history, make_governance_documents
 from pmo.demo.logins import DEMO_LOGINS, make_logins
 from pmo.demo.names import UNITS
@@ -66,6 +68,9 @@ STEPS: tuple[Callable[[DemoContext], None], ...] = (
     make_training,
     make_governance_documents,
     make_gate_history,
+    make_change_control,
+    make_quality_reviews,
+    make_raid,
 )
 
 
