@@ -242,3 +242,12 @@ def test_items_and_reviews_through_the_api_and_the_pages(cw):
     assert response.status_code == 302, response.context["form"].errors
     assert QualityReview.objects.get(pk=second.pk).result == "passed"
     assert ConfigurationItem.objects.get(pk=item_id).version == "1.0"
+
+
+def test_the_project_page_and_the_menu_lead_to_change_control(cw):
+    html = client(cw.manager).get(cw.world.project.get_absolute_url()).content.decode()
+    assert reverse("changes:change_create", args=[cw.world.project.pk]) in html
+    assert f"{reverse('changes:change_list')}?project={cw.world.project.pk}" in html
+    assert f'href="{reverse("changes:change_list")}"' in html
+    readonly = client(cw.team).get(cw.world.project.get_absolute_url()).content.decode()
+    assert reverse("changes:change_create", args=[cw.world.project.pk]) not in readonly
