@@ -9,10 +9,12 @@ from pmo.governance.models import (
     Decision,
     Dependency,
     Escalation,
+    EscalationRule,
     ExposureSnapshot,
     Issue,
     Notification,
     Risk,
+    RiskScale,
 )
 
 REGISTER_FIELDS = ("project", "programme", "portfolio")
@@ -295,3 +297,27 @@ class HeatMapSerializer(serializers.Serializer):
 
 class ReadCountSerializer(serializers.Serializer):
     marked = serializers.IntegerField(help_text="How many notifications were marked as read.")
+
+
+class RiskScaleSerializer(serializers.ModelSerializer):
+    reason = serializers.CharField(
+        write_only=True, required=False, allow_blank=True, help_text="Why this change is made; kept in the audit trail."
+    )
+    probability_labels = serializers.ListField(child=serializers.CharField(max_length=40), required=False)
+    impact_labels = serializers.ListField(child=serializers.CharField(max_length=40), required=False)
+
+    class Meta:
+        model = RiskScale
+        fields = ["levels", "probability_labels", "impact_labels", "amber_from", "red_from", "updated_at", "reason"]
+        read_only_fields = ["updated_at"]
+
+
+class EscalationRuleSerializer(serializers.ModelSerializer):
+    reason = serializers.CharField(
+        write_only=True, required=False, allow_blank=True, help_text="Why this change is made; kept in the audit trail."
+    )
+
+    class Meta:
+        model = EscalationRule
+        fields = ["risk_score", "issue_severity", "issue_priority", "updated_at", "reason"]
+        read_only_fields = ["updated_at"]

@@ -2,11 +2,19 @@
 snapshots and the signed-in user's notifications."""
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import mixins
+from rest_framework import generics, mixins
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from pmo.core.api.views import ApiViewSet, CreateThroughServiceMixin, ReadViewSet, UpdateThroughServiceMixin
+from pmo.core.api.views import (
+    ApiAutoSchema,
+    ApiViewSet,
+    CreateThroughServiceMixin,
+    ReadViewSet,
+    UpdateThroughServiceMixin,
+)
+from pmo.core.errors import PermissionRefused
+from pmo.core.permissions import grants_for
 from pmo.governance import selectors, services
 from pmo.governance.api.serializers import (
     ActionItemSerializer,
@@ -14,6 +22,7 @@ from pmo.governance.api.serializers import (
     AssumptionSerializer,
     DecisionLogSerializer,
     EscalationRequestSerializer,
+    EscalationRuleSerializer,
     EscalationSerializer,
     ExposureSnapshotSerializer,
     HeatMapSerializer,
@@ -21,6 +30,7 @@ from pmo.governance.api.serializers import (
     RaidDependencySerializer,
     RaidIssueSerializer,
     ReadCountSerializer,
+    RiskScaleSerializer,
     RiskSerializer,
 )
 from pmo.governance.filtersets import (
@@ -40,6 +50,7 @@ from pmo.governance.models import (
     Decision,
     Dependency,
     Escalation,
+    EscalationRule,
     ExposureSnapshot,
     Issue,
     Notification,
@@ -249,6 +260,46 @@ class NotificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiV
     @action(detail=False, methods=["post"], url_path="read-all")
     def read_all(self, request):
         return Response({"marked": services.mark_read(actor=request.user, every=True)})
+
+
+class SettingView(generics.GenericAPIView):
+    """One organisation-wide setting: read by anyone with a role, changed (PATCH) by a role across
+    the organisation."""
+
+    schema = ApiAutoSchema()
+    model = RiskScale
+    update_service = staticmethod(services.update_risk_scale)
+
+    def get_object(self):
+        if not grants_for(self.request.user).has_any_role:
+            raise PermissionRefused("The governance settings are for people with a role.")
+        return self.model.current()
+
+    def get(self, request):
+        return Response(self.get_serializer(self.get_object()).data)
+
+    def patch(self, request):
+        instance = self.get_object()
+        serializer = self.get_serializer(instance, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        changes = dict(serializer.validated_data)
+        reason = changes.pop("reason", "")
+        updated = self.update_service(actor=request.user, changes=changes, reason=reason)
+        return Response(self.get_serializer(updated).data)
+
+
+class RiskScaleView(SettingView):
+    """The organisation's risk scale: steps of probability and impact, their labels, the bands."""
+
+    serializer_class = RiskScaleSerializer
+
+
+class EscalationRuleView(SettingView):
+    """The thresholds at which a project's risks and issues go up to its programme."""
+
+    serializer_class = EscalationRuleSerializer
+    model = EscalationRule
+    update_service = staticmethod(services.update_escalation_rule)
 
 
 def register(router) -> None:

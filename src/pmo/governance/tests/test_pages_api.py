@@ -251,3 +251,20 @@ def test_the_api_creates_filters_escalates_and_maps(world):
     assert api.post(reverse("api:notification-read-all")).json() == {"marked": 2}
     assert Notification.objects.unread().filter(recipient=world.permitted).count() == 0
     assert AuditEvent.objects.filter(action="risk.deescalated").count() == 1
+
+
+def test_the_settings_api_reads_for_roles_and_changes_for_the_organisation(world):
+    scale = client(world.permitted, api=True).get(reverse("api:risk-scale"))
+    assert scale.status_code == 200 and scale.json()["levels"] == 5
+    assert client(world.nobody, api=True).get(reverse("api:risk-scale")).status_code == 403
+    refused = client(world.permitted, api=True).patch(reverse("api:escalation-rule"), {"risk_score": 9}, format="json")
+    assert refused.status_code == 403
+    bad = client(world.admin, api=True).patch(
+        reverse("api:risk-scale"), {"probability_labels": ["Low", "High"]}, format="json"
+    )
+    assert bad.status_code == 400 and "probability_labels" in bad.json()["errors"]
+    changed = client(world.admin, api=True).patch(
+        reverse("api:escalation-rule"), {"risk_score": 9, "reason": "Tighter control"}, format="json"
+    )
+    assert changed.status_code == 200 and changed.json()["risk_score"] == 9
+    assert AuditEvent.objects.filter(action="escalationrule.changed", reason="Tighter control").exists()
