@@ -251,3 +251,52 @@ def test_the_project_page_and_the_menu_lead_to_change_control(cw):
     assert f'href="{reverse("changes:change_list")}"' in html
     readonly = client(cw.team).get(cw.world.project.get_absolute_url()).content.decode()
     assert reverse("changes:change_create", args=[cw.world.project.pk]) not in readonly
+
+
+def _more_rows(cw, n: int, start: int = 0) -> None:
+    for index in range(start, start + n):
+        item = services.create_configuration_item(
+            actor=cw.manager,
+            project=cw.world.project,
+            identifier=f"ITEM-{index}",
+            name=f"Item {index}",
+            owner=cw.world.person,
+        )
+        services.create_quality_review(
+            actor=cw.manager,
+            project=cw.world.project,
+            title=f"Review {index}",
+            configuration_item=item,
+            planned_on=date(2026, 3, 2),
+            reviewers=[cw.world.person],
+            criteria=["Complete"],
+        )
+
+
+def test_item_review_and_policy_lists_cost_the_same_for_any_number_of_rows(cw, django_assert_max_num_queries):
+    services.create_policy(
+        actor=cw.world.permitted, project=cw.world.project, cost_limit=Decimal("1"), delay_days_limit=1
+    )
+    _more_rows(cw, 1)
+    viewer, api = client(cw.world.permitted), client(cw.world.permitted, api=True)
+    pages = [reverse("changes:item_list"), reverse("changes:review_list"), reverse("changes:policy_list")]
+    endpoints = ["/api/v1/configuration-items/", "/api/v1/quality-reviews/", "/api/v1/approval-policies/"]
+    counts = {}
+    for address in pages:
+        with django_assert_max_num_queries(15) as few:
+            viewer.get(address)
+        counts[address] = len(few.captured_queries)
+    for address in endpoints:
+        with django_assert_max_num_queries(15) as few:
+            api.get(address)
+        counts[address] = len(few.captured_queries)
+    _more_rows(cw, 4, start=1)
+    services.create_policy(
+        actor=cw.world.permitted, programme=cw.world.programme, cost_limit=Decimal("9"), delay_days_limit=9
+    )
+    for address in pages:
+        with django_assert_max_num_queries(counts[address]):
+            viewer.get(address)
+    for address in endpoints:
+        with django_assert_max_num_queries(counts[address]):
+            api.get(address)
