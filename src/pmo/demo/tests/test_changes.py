@@ -2,43 +2,17 @@
 states, analysed by the engine where a board decides, one above the project board's limits
 waiting for the programme board, configuration items and quality reviews that pass validation."""
 
-from datetime import date
-
-import pytest
-from django.db import transaction
-from django.test import override_settings
-
 from pmo.changes import services
 from pmo.changes.choices import Board, ChangeStatus
 from pmo.changes.models import ActivityChange, ChangeRequest, ConfigurationItem, QualityReview, ReviewCriterion
-from pmo.demo.build import build_demo
 from pmo.governance.models import ActionItem, Decision, Notification
 from pmo.portfolio.choices import LifecycleStage
 from pmo.portfolio.models import Project
 
-TODAY = date(2026, 3, 2)
 PAST_INITIATION = (LifecycleStage.PLANNING, LifecycleStage.DELIVERY, LifecycleStage.CLOSING, LifecycleStage.CLOSED)
 
 
-@pytest.fixture(scope="module")
-def _demo(django_db_setup, django_db_blocker):
-    fast = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=fast):
-        outer = transaction.atomic()
-        outer.__enter__()
-        try:
-            yield build_demo(size="small", seed=2026, today=TODAY)
-        finally:
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
-
-
-@pytest.fixture
-def demo(_demo, db):
-    return _demo
-
-
-def test_every_project_past_initiation_has_change_requests_in_a_mix_of_states(demo):
+def test_every_project_past_initiation_has_change_requests_in_a_mix_of_states(small_demo):
     for project in Project.objects.filter(stage__in=PAST_INITIATION):
         assert project.change_requests.count() >= 2, project.code
         assert project.configuration_items.count() == 3, project.code
@@ -49,7 +23,7 @@ def test_every_project_past_initiation_has_change_requests_in_a_mix_of_states(de
     assert ActivityChange.objects.exists()
 
 
-def test_one_change_above_the_limits_waits_for_the_programme_board(demo):
+def test_one_change_above_the_limits_waits_for_the_programme_board(small_demo):
     waiting = ChangeRequest.objects.filter(status=ChangeStatus.SUBMITTED, required_board=Board.PROGRAMME_BOARD)
     assert waiting.exists()
     manager_project = Project.objects.get(manager__user__username="project.manager", stage=LifecycleStage.DELIVERY)
@@ -60,7 +34,7 @@ def test_one_change_above_the_limits_waits_for_the_programme_board(demo):
     assert Notification.objects.filter(kind="approval", message__contains=big.reference).exists()
 
 
-def test_analysed_changes_hold_a_fresh_analysis_and_decisions_are_logged(demo):
+def test_analysed_changes_hold_a_fresh_analysis_and_decisions_are_logged(small_demo):
     for change in ChangeRequest.objects.filter(status__in=(ChangeStatus.SUBMITTED, ChangeStatus.DEFERRED))[:5]:
         assert change.analysed_at and not services.is_analysis_stale(change)
     decided = ChangeRequest.objects.exclude(decided_at=None)
@@ -68,7 +42,7 @@ def test_analysed_changes_hold_a_fresh_analysis_and_decisions_are_logged(demo):
     assert ActionItem.objects.filter(source_type__model="qualityreview").exists()
 
 
-def test_every_change_control_row_passes_its_models_validation(demo):
+def test_every_change_control_row_passes_its_models_validation(small_demo):
     for model in (ChangeRequest, ActivityChange, ConfigurationItem, QualityReview, ReviewCriterion):
         for instance in model.objects.all():
             instance.full_clean()
