@@ -56,6 +56,7 @@ def register_actions(user, target):
         ActionItem.objects.visible_to(user, Action.VIEW)
         .on_register(target)
         .select_related("owner", "project", "programme", "portfolio", "source_type")
+        .prefetch_related("source")
     )
 
 
@@ -70,8 +71,10 @@ def escalation_history(user, entry):
 def my_actions(user, *, include_closed: bool = False):
     """The user's own actions (they own them through their person), across every register,
     overdue first then by due date."""
-    queryset = ActionItem.objects.filter(owner__user_id=user.pk).select_related(
-        "owner", "project", "programme", "portfolio", "source_type"
+    queryset = (
+        ActionItem.objects.filter(owner__user_id=user.pk)
+        .select_related("owner", "project", "programme", "portfolio", "source_type")
+        .prefetch_related("source")
     )
     if not include_closed:
         queryset = queryset.open()

@@ -210,16 +210,18 @@ def _list_view(kind: str):
         model = MODELS[kind]
         filterset_class = FILTERSETS[kind]
         columns = COLUMNS[kind]
-        select_related = tuple(
-            name
-            for name in ("owner", "decided_by", "project", "programme", "portfolio")
-            if any(field.name == name for field in MODELS[kind]._meta.fields)
-        )
+        select_related = selectors.ENTRY_RELATIONS.get(kind, ("owner", "project", "programme", "portfolio"))
+        if kind == "decision":
+            select_related = ("decided_by", "project", "programme", "portfolio")
         default_ordering = tuple(part if isinstance(part, str) else "pk" for part in MODELS[kind]._meta.ordering)
         title = f"{PLURALS[kind].capitalize()} of every register"
 
         def may_create(self) -> bool:
             return False  # entries are made on a register's page
+
+        def base_queryset(self):
+            queryset = super().base_queryset()
+            return queryset.prefetch_related("source") if kind == "action" else queryset
 
     EntryListView.__name__ = f"{kind.title()}ListView"
     return EntryListView

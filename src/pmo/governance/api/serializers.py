@@ -3,6 +3,7 @@
 from rest_framework import serializers
 
 from pmo.core.api.serializers import RESOURCE_READ_ONLY, ResourceSerializer
+from pmo.governance.choices import EscalationState
 from pmo.governance.models import (
     ActionItem,
     Assumption,
@@ -41,7 +42,8 @@ class EscalationStateMixin(serializers.Serializer):
         count = getattr(entry, "active_escalations", None)
         if count is not None:
             return bool(count)
-        return entry.escalations.filter(state="active").exists()
+        # Read from the prefetched escalations, so that a list costs no query per row.
+        return any(escalation.state == EscalationState.ACTIVE for escalation in entry.escalations.all())
 
 
 ENTRY_COMMON = ["id", "url", "display", "reference", "level", *REGISTER_FIELDS, "title", "description", "owner"]

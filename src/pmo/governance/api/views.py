@@ -179,6 +179,7 @@ class DecisionViewSet(WritableViewSet):
     serializer_class = DecisionLogSerializer
     filterset_class = DecisionFilterSet
     select_related_fields = ("decided_by", "project", "programme", "portfolio", "source_type")
+    prefetch_related_lookups = ("source",)
     ordering_fields = ("decided_on", *TIMESTAMPS)
     search_fields = ("title", "description", "body")
     service_object_argument = "decision"
@@ -193,6 +194,7 @@ class ActionItemViewSet(WritableViewSet):
     serializer_class = ActionItemSerializer
     filterset_class = ActionItemFilterSet
     select_related_fields = (*REGISTER_RELATIONS, "source_type")
+    prefetch_related_lookups = ("source",)
     ordering_fields = ("due_on", "status", *TIMESTAMPS)
     search_fields = ("title", "description")
     service_object_argument = "action"

@@ -5,7 +5,9 @@ from datetime import timedelta
 from io import BytesIO
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
@@ -268,3 +270,39 @@ def test_the_settings_api_reads_for_roles_and_changes_for_the_organisation(world
     )
     assert changed.status_code == 200 and changed.json()["risk_score"] == 9
     assert AuditEvent.objects.filter(action="escalationrule.changed", reason="Tighter control").exists()
+
+
+def test_lists_cost_the_same_for_any_number_of_rows(world):
+    def add(numbers):
+        for number in numbers:
+            risk = services.create_risk(
+                actor=world.admin, project=world.project, title=f"Risk {number}", probability=5, impact=3 + number % 3
+            )
+            services.add_response_action(actor=world.admin, risk=risk, title=f"Answer {number}", owner=world.person)
+            services.create_dependency(
+                actor=world.admin,
+                project=world.project,
+                title=f"Needs {number}",
+                nature="internal",
+                project_dependency=world.dependency,
+            )
+
+    pm, api = client(world.permitted), client(world.permitted, api=True)
+    urls = [reverse(f"governance:{name}") for name in ("risk_list", "action_list", "dependency_list")]
+    urls += [register_url("programme", world.programme, tab=tab) for tab in ("risk", "action", "dependency")]
+    urls += [register_url("project", world.project, tab=tab) for tab in ("risk", "action", "dependency")]
+    urls += [reverse("governance:my_actions")]
+    api_urls = [reverse(f"api:{basename}-list") for basename in ("risk", "action", "dependency", "escalation")]
+
+    def costs() -> list[int]:
+        counted = []
+        for url in urls + api_urls:
+            with CaptureQueriesContext(connection) as queries:
+                assert (api if url.startswith("/api/") else pm).get(url).status_code == 200
+            counted.append(len(queries))
+        return counted
+
+    add(range(1))
+    one = costs()
+    add(range(1, 6))
+    assert costs() == one
