@@ -8,6 +8,7 @@ from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.generic import TemplateView, View
 
 from pmo.core.choices import Action
@@ -358,14 +359,22 @@ class ProjectGatesView(LoginRequiredMixin, TemplateView):
             can_change=_may(user, project, Action.CHANGE),
             can_stop=is_pmo_head(user) and context["gate"].pmo_model == "directive",
             stop_form=StopProjectForm(),
+            next_url=self.next_url(project),
         )
         return context
+
+    def next_url(self, project) -> str:
+        """Where a move from the panel comes back to."""
+        return self.request.path
 
 
 class ProjectGatePanelView(ProjectGatesView):
     """The project page's panel: the stage, the next move and what its gate still needs."""
 
     template_name = "lifecycle/_gate_panel.html"
+
+    def next_url(self, project) -> str:
+        return project.get_absolute_url()
 
 
 class ProjectMoveView(LoginRequiredMixin, View):
@@ -386,7 +395,10 @@ class ProjectMoveView(LoginRequiredMixin, View):
             messages.error(request, error.message)
         else:
             messages.success(request, f"{project.code} moved to {project.get_stage_display()}.")
-        return redirect(request.POST.get("next") or project.get_absolute_url())
+        back = request.POST.get("next", "")
+        if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+            back = project.get_absolute_url()
+        return redirect(back)
 
 
 class ReviewOpenView(ServiceActionView):

@@ -34,7 +34,12 @@ def project_gates(user, project) -> dict:
         .select_related("opened_by")
         .prefetch_related("items", "approvals__approver")
     )
-    moves = [LifecycleStage(stage) for stage in LifecycleStage.values if stage in STAGE_TRANSITIONS[project.stage]]
+    # Cancelling takes a reason and stays on the project's edit page, away from one-click buttons.
+    moves = [
+        LifecycleStage(stage)
+        for stage in LifecycleStage.values
+        if stage in STAGE_TRANSITIONS[project.stage] and stage != LifecycleStage.CANCELLED
+    ]
     return {"gate": state, "reviews": reviews, "moves": moves}
 
 

@@ -4,6 +4,7 @@ gate still needs; opens the review and adds the evidence (a document, a link, a 
 sponsor approves; the move then succeeds."""
 
 import pytest
+from django.urls import reverse
 from playwright.sync_api import expect
 
 from pmo.core.testing.logins import PASSWORD
@@ -31,17 +32,19 @@ def test_a_controlling_gate_refuses_then_lets_the_project_into_delivery(live_ser
     draft = services.start_charter_draft(actor=gw.head)
     services.update_charter(actor=gw.head, charter=draft, changes={"purpose": "Govern.", "pmo_model": "controlling"})
     services.publish_charter(actor=gw.head, charter=draft)
-    project_url = f"{live_server.url}{gw.project.get_absolute_url()}"
+    # The project's gates page carries the same panel as the project page, without the project
+    # page's parallel panels (the test server shares one SQLite connection between its threads).
+    gates_url = f"{live_server.url}{reverse('lifecycle:project_gates', args=[gw.project.pk])}"
 
     sign_in(page, live_server.url, "pat.manager")
-    page.goto(project_url)
+    page.goto(gates_url)
     page.get_by_role("button", name="Move to Delivery").click()
     refusal = page.locator(".message.error")
     expect(refusal).to_contain_text("Planning → Delivery needs an approved gate review")
     expect(refusal).to_contain_text("3 of 3 criteria have no evidence (Business case approved, Plan baselined")
     expect(page.locator("#project-stage")).to_have_text("Planning")
 
-    page.get_by_role("link", name="Gates and reviews").click()
+    page.goto(gates_url)
     page.get_by_role("button", name="Open the review of Planning → Delivery").click()
     expect(page.get_by_role("heading", name="Gate Planning → Delivery")).to_be_visible()
     page.get_by_role("link", name="Add evidence: Business case approved").click()
@@ -72,7 +75,7 @@ def test_a_controlling_gate_refuses_then_lets_the_project_into_delivery(live_ser
     page.get_by_role("button", name="Sign out").click()
 
     sign_in(page, live_server.url, "pat.manager")
-    page.goto(project_url)
+    page.goto(gates_url)
     page.get_by_role("button", name="Move to Delivery").click()
     expect(page.locator(".message.success")).to_contain_text("HERE-1 moved to Delivery.")
     expect(page.locator("#project-stage")).to_have_text("Delivery")

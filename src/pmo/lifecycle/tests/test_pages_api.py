@@ -92,7 +92,10 @@ def test_a_project_passes_its_gate_through_the_pages(gw, media):
     manager = web(gw.manager)
     panel = manager.get(reverse("lifecycle:project_gate_panel", args=[gw.project.pk]))
     assert "Move to Delivery" in panel.text and "no gate review has been opened" in panel.text
-    refused = manager.post(reverse("lifecycle:project_move", args=[gw.project.pk]), {"stage": "delivery"}, follow=True)
+    move = reverse("lifecycle:project_move", args=[gw.project.pk])
+    outside = manager.post(move, {"stage": "delivery", "next": "https://elsewhere.example/"})
+    assert outside["Location"] == gw.project.get_absolute_url()
+    refused = manager.post(move, {"stage": "delivery"}, follow=True)
     assert "Planning → Delivery needs an approved gate review" in refused.text
     manager.post(reverse("lifecycle:review_open", args=[gw.project.pk]), {"to_stage": "delivery"})
     review = GateReview.objects.get(project=gw.project)
@@ -196,3 +199,34 @@ def test_lists_cost_the_same_for_any_number_of_reviews(gw, django_assert_max_num
         client.get(reverse("api:project-gate-list"))
         pages.get(reverse("lifecycle:review_list"))
     assert GateReview.objects.count() == 4
+
+
+def test_every_lifecycle_page_opens(gw):
+    controlling(gw)
+    review = services.open_review(actor=gw.manager, project=gw.project)
+    services.decide(actor=gw.executive, review=review, decision="hold", comment="Not yet.")
+    terms = services.start_terms_draft(actor=gw.manager, project=gw.project)
+    criterion = gw.criteria[0]
+    client = web(gw.head)
+    for name, args in (
+        ("lifecycle:charter", []),
+        ("lifecycle:charter_list", []),
+        ("lifecycle:standard_list", []),
+        ("lifecycle:standard_create", []),
+        ("lifecycle:criterion_list", []),
+        ("lifecycle:criterion_create", []),
+        ("lifecycle:criterion_history", [criterion.pk]),
+        ("lifecycle:review_list", []),
+        ("lifecycle:review_detail", [review.pk]),
+        ("lifecycle:review_history", [review.pk]),
+        ("lifecycle:terms_list", []),
+        ("lifecycle:terms_detail", [terms.pk]),
+        ("lifecycle:project_gates", [gw.project.pk]),
+        ("lifecycle:project_gate_panel", [gw.project.pk]),
+        ("portfolio:project_detail", [gw.project.pk]),
+    ):
+        response = client.get(reverse(name, args=args))
+        assert response.status_code == 200, (name, response.status_code)
+    gates = client.get(reverse("lifecycle:project_gates", args=[gw.project.pk])).text
+    assert "its review is on hold" in gates and "Move to Cancelled" not in gates
+    assert "Hold (sam.sponsor)" in gates
