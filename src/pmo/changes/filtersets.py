@@ -21,8 +21,8 @@ class ChangeRequestFilterSet(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=ChangeStatus.choices)
     required_board = django_filters.ChoiceFilter(choices=Board.choices, label="Board")
     risk_level = django_filters.ChoiceFilter(choices=RiskLevel.choices)
-    raised_after = django_filters.DateFilter(field_name="raised_on", lookup_expr="gte")
-    raised_before = django_filters.DateFilter(field_name="raised_on", lookup_expr="lte")
+    raised_after = django_filters.DateFilter(field_name="raised_on", lookup_expr="gte", label="Raised from")
+    raised_before = django_filters.DateFilter(field_name="raised_on", lookup_expr="lte", label="Raised until")
 
     class Meta:
         model = ChangeRequest

@@ -4,7 +4,6 @@ limits. Views parse the request and call services; reads go through ``visible_to
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
@@ -74,8 +73,10 @@ class ChangeDetailView(ObjectDetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         change = self.object
+        impact = services.change_impact(change)
         context.update(
-            impact=services.change_impact(change),
+            impact=impact,
+            moved=[_moment_text(entry) for entry in impact["analysis"].get("moved", [])],
             may_decide=services.may_decide(self.request.user, change),
             activity_changes=change.activity_changes.select_related("activity", "predecessor"),
             items=change.configuration_items.all(),
@@ -85,11 +86,10 @@ class ChangeDetailView(ObjectDetailView):
         return context
 
 
-def _project_for(user, pk, action=Action.CHANGE) -> Project:
-    project = get_object_or_404(Project.objects.visible_to(user, Action.VIEW), pk=pk)
-    if not Project.objects.visible_to(user, action).filter(pk=project.pk).exists():
-        raise PermissionDenied(f"You may not change {project.code}.")
-    return project
+def _moment_text(entry: dict) -> dict:
+    """An analysed activity with its moments as people read them (``2026-03-02 08:00``)."""
+    keys = ("start_before", "start_after", "finish_before", "finish_after")
+    return {**entry, **{key: (entry.get(key) or "")[:16].replace("T", " ") for key in keys}}
 
 
 class ChangeCreateView(ObjectEditView):
