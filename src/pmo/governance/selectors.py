@@ -155,6 +155,7 @@ class Trend:
     first: date | None
     last: date | None
     ticks: list[tuple[float, str]]
+    dots: list[tuple[str, str]] = ()  # (x, y) of each recorded exposure, drawn when there are few
 
 
 def exposure_trend(user, target, *, days: int = 183, today: date | None = None, width: int = 640, height: int = 180):
@@ -169,7 +170,7 @@ def exposure_trend(user, target, *, days: int = 183, today: date | None = None, 
             queryset = queryset.filter(taken_on__gte=last - timedelta(days=days))
     points = list(queryset.order_by("taken_on"))
     if not points:
-        return Trend([], width, height, "", "", 0, None, None, [])
+        return Trend([], width, height, "", "", 0, None, None, [], [])
     first, last = points[0].taken_on, points[-1].taken_on
     span = max((last - first).days, 1)
     maximum = max([1, *(point.exposure for point in points)])
@@ -186,16 +187,18 @@ def exposure_trend(user, target, *, days: int = 183, today: date | None = None, 
         if month >= first:
             ticks.append((margin + (width - 2 * margin) * (month - first).days / span, f"{month:%b %Y}"))
         month = date(month.year + (month.month == 12), month.month % 12 + 1, 1)
+    exposure_xy = [xy(point, point.exposure) for point in points]
     return Trend(
         points=points,
         width=width,
         height=height,
-        exposure_line=" ".join(xy(point, point.exposure) for point in points),
+        exposure_line=" ".join(exposure_xy),
         residual_line=" ".join(xy(point, point.residual_exposure) for point in points),
         maximum=maximum,
         first=first,
         last=last,
         ticks=ticks,
+        dots=[tuple(pair.split(",")) for pair in exposure_xy] if len(points) <= 40 else [],
     )
 
 

@@ -12,8 +12,20 @@ from openpyxl import load_workbook
 from pmo.demo.governance import PAST_INITIATION
 from pmo.demo.tests.conftest import TODAY
 from pmo.governance import selectors
-from pmo.governance.models import ActionItem, Dependency, Escalation, ExposureSnapshot, Notification, Risk
+from pmo.governance.models import (
+    ActionItem,
+    Assumption,
+    Decision,
+    Dependency,
+    Escalation,
+    ExposureSnapshot,
+    Issue,
+    Notification,
+    Risk,
+)
 from pmo.portfolio.models import Programme, Project, ProjectDependency
+
+pytestmark = pytest.mark.django_db
 
 
 def login(username: str):
@@ -79,4 +91,7 @@ def test_the_export_of_a_demo_project(small_demo):
     assert refused.status_code == 404
 
 
-pytestmark = pytest.mark.django_db
+def test_every_raid_row_passes_its_models_validation(small_demo):
+    for model in (Risk, Issue, Assumption, Dependency, Decision, ActionItem):
+        for instance in model.objects.all():
+            instance.full_clean()
