@@ -199,7 +199,6 @@ class GateReview(TimeStampedModel):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     decided_at = models.DateTimeField(null=True, blank=True)
-    notes = models.TextField(blank=True)
 
     objects = GateReviewQuerySet.as_manager()
 

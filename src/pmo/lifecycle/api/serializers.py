@@ -192,7 +192,6 @@ class GateReviewSerializer(ResourceSerializer):
             "status",
             "opened_by",
             "decided_at",
-            "notes",
             "items",
             "approvals",
             "created_at",
