@@ -182,6 +182,8 @@ class ReviewResultForm(forms.Form):
     def __init__(self, *args, review=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.review = review
+        if review.result != ReviewResult.PENDING:
+            self.fields["result"].initial = review.result
         for criterion in review.criteria.all():
             self.fields[f"outcome_{criterion.pk}"] = forms.ChoiceField(
                 choices=CriterionOutcome.choices, initial=criterion.outcome, label=criterion.text

@@ -56,6 +56,8 @@ DEFAULT_COST_LIMIT = Decimal("50000")
 DEFAULT_DELAY_DAYS_LIMIT = 10
 MINUTES_PER_DAY = 480
 MOVED_SHOWN = 300
+# The fingerprint of an analysis made while the project had no plan.
+NO_PLAN = "no plan"
 
 CHANGE_FIELDS = (
     "title",
@@ -438,9 +440,17 @@ def _plan_now(project: Project) -> tuple:
 
 
 def _analyse(change: ChangeRequest, plan_now: tuple | None = None) -> ChangeRequest:
-    """Compute and store the impact of ``change`` on its project's schedule (no plan row changes)."""
-    network, before = plan_now or _plan_now(change.project)
+    """Compute and store the impact of ``change`` on its project's schedule (no plan row changes).
+
+    A project without a plan yet takes changes that touch no activity: their analysis says so, and
+    the board is chosen on the requester's estimates."""
     rows = list(change.activity_changes.all())
+    try:
+        network, before = plan_now or _plan_now(change.project)
+    except DomainError as error:
+        if rows:
+            raise
+        return _analysed_without_plan(change, error.message)
     activities, links = adapters.changed_network(network, rows)
     after = adapters.run(network, activities, links)
     key = str(change.project_id)
@@ -503,6 +513,17 @@ def _analyse(change: ChangeRequest, plan_now: tuple | None = None) -> ChangeRequ
     return change
 
 
+def _analysed_without_plan(change: ChangeRequest, message: str) -> ChangeRequest:
+    change.analysis = {"no_plan": message}
+    change.analysed_at = timezone.now()
+    change.analysis_fingerprint = NO_PLAN
+    change.finish_before = change.finish_after = change.delay_days = None
+    change.computed_cost_delta = Decimal("0.00")
+    change.required_board = routing(change)[0]
+    change.save()
+    return change
+
+
 ANALYSIS_AUDITED = ("finish_before", "finish_after", "delay_days", "computed_cost_delta", "required_board")
 
 
@@ -523,13 +544,13 @@ def _analyse_audited(actor, change: ChangeRequest, reason: str) -> ChangeRequest
 
 def is_analysis_stale(change: ChangeRequest) -> bool:
     """True when the change was never analysed, or when its plan (or its own activity changes)
-    moved on since; a plan that can no longer be loaded counts as moved on."""
+    moved on since, or when a plan appeared or went away since."""
     if not change.analysed_at:
         return True
     try:
         network = adapters.load_network(change.project)
     except DomainError:
-        return True
+        return change.analysis_fingerprint != NO_PLAN
     return adapters.fingerprint(network, list(change.activity_changes.all())) != change.analysis_fingerprint
 
 

@@ -287,3 +287,33 @@ def test_quality_review_records_outcomes_and_puts_follow_up_actions_on_the_regis
     assert list(review.criteria.values_list("outcome", flat=True)) == ["pass", "fail"]
     with pytest.raises(DomainError, match="checklist is kept"):
         services.update_quality_review(actor=cw.manager, review=review, changes={}, criteria=["Other"])
+
+
+def test_a_project_without_a_plan_takes_changes_decided_on_the_estimates(cw):
+    change = services.create_change_request(
+        actor=cw.world.admin,
+        project=cw.world.other_project,
+        title="Bigger warehouse",
+        cost_impact=Decimal("80000"),
+        time_impact_days=3,
+    )
+    change = services.submit_change_request(actor=cw.world.admin, change=change)
+    assert "has no plan yet" in change.analysis["no_plan"] and change.delay_days is None
+    assert change.required_board == Board.PROGRAMME_BOARD
+    assert not services.is_analysis_stale(change)
+    survey = planning.create_activity(
+        actor=cw.world.admin, project=cw.world.other_project, name="Survey", duration_minutes=DAY
+    )
+    touching = services.create_change_request(
+        actor=cw.world.admin,
+        project=cw.world.other_project,
+        title="Longer survey",
+        activity_changes=[{"activity": survey, "new_duration_minutes": 2 * DAY}],
+    )
+    assert not ProjectPlan.objects.filter(project=cw.world.other_project).exists()
+    with pytest.raises(DomainError, match="has no plan yet"):
+        services.submit_change_request(actor=cw.world.admin, change=touching)
+    planning.reschedule(actor=cw.world.admin, projects=[cw.world.other_project])
+    assert services.is_analysis_stale(change)
+    touching = services.submit_change_request(actor=cw.world.admin, change=touching)
+    assert touching.delay_days == Decimal("1.00")
