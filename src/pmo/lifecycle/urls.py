@@ -40,7 +40,6 @@ urlpatterns = [
     path("gate-criteria/<int:pk>/history/", ObjectHistoryView.as_view(model=GateCriterion), name="criterion_history"),
     # Gates of projects.
     path("projects/<int:pk>/gates/", views.ProjectGatesView.as_view(), name="project_gates"),
-    path("projects/<int:pk>/gates/panel/", views.ProjectGatePanelView.as_view(), name="project_gate_panel"),
     path("projects/<int:pk>/gates/open/", views.ReviewOpenView.as_view(), name="review_open"),
     path("projects/<int:pk>/move/", views.ProjectMoveView.as_view(), name="project_move"),
     path("projects/<int:pk>/stop/", views.ProjectStopView.as_view(), name="project_stop"),

@@ -368,15 +368,6 @@ class ProjectGatesView(LoginRequiredMixin, TemplateView):
         return self.request.path
 
 
-class ProjectGatePanelView(ProjectGatesView):
-    """The project page's panel: the stage, the next move and what its gate still needs."""
-
-    template_name = "lifecycle/_gate_panel.html"
-
-    def next_url(self, project) -> str:
-        return project.get_absolute_url()
-
-
 class ProjectMoveView(LoginRequiredMixin, View):
     """Move a project to another stage through the portfolio's service, which asks the gate."""
 

@@ -90,7 +90,7 @@ def test_terms_of_reference_from_the_project_page(gw):
 def test_a_project_passes_its_gate_through_the_pages(gw, media):
     controlling(gw)
     manager = web(gw.manager)
-    panel = manager.get(reverse("lifecycle:project_gate_panel", args=[gw.project.pk]))
+    panel = manager.get(gw.project.get_absolute_url())
     assert "Move to Delivery" in panel.text and "no gate review has been opened" in panel.text
     move = reverse("lifecycle:project_move", args=[gw.project.pk])
     outside = manager.post(move, {"stage": "delivery", "next": "https://elsewhere.example/"})
@@ -239,11 +239,13 @@ def test_every_lifecycle_page_opens(gw):
         ("lifecycle:terms_list", []),
         ("lifecycle:terms_detail", [terms.pk]),
         ("lifecycle:project_gates", [gw.project.pk]),
-        ("lifecycle:project_gate_panel", [gw.project.pk]),
         ("portfolio:project_detail", [gw.project.pk]),
     ):
         response = client.get(reverse(name, args=args))
         assert response.status_code == 200, (name, response.status_code)
+    project_page = web(gw.manager).get(gw.project.get_absolute_url()).text
+    assert 'id="project-gate"' in project_page and "Move to Delivery" in project_page
+    assert "Planning → Delivery</strong> is closed: its review is on hold" in project_page
     gates = client.get(reverse("lifecycle:project_gates", args=[gw.project.pk])).text
     assert "its review is on hold" in gates and "Move to Cancelled" not in gates
     assert "Hold (sam.sponsor)" in gates
