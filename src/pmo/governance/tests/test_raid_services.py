@@ -2,8 +2,10 @@
 escalation rule with its history, permissions, refusals that change nothing, exposure."""
 
 from datetime import date, timedelta
+from io import StringIO
 
 import pytest
+from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from pmo.core.choices import Role, ScopeType
@@ -229,3 +231,22 @@ def test_reminders_go_to_owners_of_actions_due_or_overdue(world):
     assert services.remind_due_actions(within_days=3, today=today, email=False) == 2
     messages = sorted(Notification.objects.filter(recipient=owner).values_list("message", flat=True))
     assert "overdue" in messages[0] and "Late" in messages[0] and "Soon" in messages[1]
+
+
+def test_the_commands_and_tasks_remind_and_record(world, settings):
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+    owner = make_login("owner")
+    services.create_action(
+        actor=world.admin, title="Due", owner=owner.person, due_on=timezone.localdate(), project=world.project
+    )
+    out = StringIO()
+    call_command("remind_actions", "--days", "2", stdout=out)
+    assert "Sent 1 reminder" in out.getvalue()
+    call_command("remind_actions", "--queue", stdout=StringIO())  # run at once by the immediate backend
+    assert Notification.objects.filter(recipient=owner, kind="action_due").count() == 2
+    with pytest.raises(CommandError):
+        call_command("remind_actions", "--days", "-1")
+    out = StringIO()
+    call_command("record_exposure", stdout=out)
+    assert "Recorded the exposure of 6 register(s)" in out.getvalue()
+    assert ExposureSnapshot.objects.filter(taken_on=timezone.localdate()).count() == 6
