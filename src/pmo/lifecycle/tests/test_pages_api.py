@@ -7,11 +7,13 @@ from django.test import Client
 from django.urls import reverse
 from rest_framework.test import APIClient
 
+from pmo.core.testing.harness import form_data
 from pmo.governance.models import ActionItem
 from pmo.lifecycle import services
 from pmo.lifecycle.models import GateCheckItem, GateReview, PMOCharter, Standard
 from pmo.portfolio import services as portfolio_services
 from pmo.portfolio.choices import LifecycleStage
+from pmo.portfolio.forms import ProjectForm
 
 
 def web(user) -> Client:
@@ -249,3 +251,13 @@ def test_every_lifecycle_page_opens(gw):
     gates = client.get(reverse("lifecycle:project_gates", args=[gw.project.pk])).text
     assert "its review is on hold" in gates and "Move to Cancelled" not in gates
     assert "Hold (sam.sponsor)" in gates
+
+
+def test_the_project_edit_form_shows_the_gate_refusal_beside_the_stage(gw):
+    controlling(gw)
+    data = form_data(ProjectForm, gw.project, stage="delivery")
+    response = web(gw.permitted).post(reverse("portfolio:project_edit", args=[gw.project.pk]), data)
+    assert response.status_code == 200
+    assert response.context["form"].errors["stage"][0].startswith("Planning → Delivery needs an approved gate review")
+    gw.project.refresh_from_db()
+    assert gw.project.stage == "planning"
