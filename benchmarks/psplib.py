@@ -6,8 +6,9 @@ j301_10, j302_1, ...), ``--limit`` of them per folder, is read by
 :func:`pmo_engine.formats.psplib.read_sm` and solved, one solver after the other, never both at once:
 
 - ``pmo exact``: ``level(method="exact")`` with ``--time-limit`` seconds and ``--threads`` CP-SAT
-  workers; with ``--heuristic-only``, ``pmo heuristic``: ``level(method="heuristic")`` with
-  ``--schedules`` schedules and nothing else;
+  workers, starting from the best of ``--warm-start`` schedules of the heuristic; with
+  ``--heuristic-only``, ``pmo heuristic``: ``level(method="heuristic")`` with ``--schedules``
+  schedules and nothing else;
 - ``PyJobShop``: the same instance as a PyJobShop model (renewable resources, one task per job with
   one mode, end-before-start precedences, makespan objective) solved by its OR-Tools CP-SAT model
   with the same time limit, workers and seed. ``--no-reference`` leaves it out.
@@ -67,7 +68,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--time-limit", type=float, default=10.0, help="seconds per instance and solver (10)")
     parser.add_argument("--threads", type=int, default=2, help="CP-SAT workers of both solvers (2)")
     parser.add_argument("--heuristic-only", action="store_true", help="run pmo's heuristic alone, no CP-SAT")
-    parser.add_argument("--schedules", type=int, default=5000, help="schedules of the heuristic (5000)")
+    parser.add_argument("--schedules", type=int, default=5000, help="schedules of the heuristic alone (5000)")
+    parser.add_argument(
+        "--warm-start",
+        type=int,
+        default=50000,
+        help="schedules of the heuristic before CP-SAT, within a quarter of the time limit (50000)",
+    )
     parser.add_argument("--seed", type=int, default=0, help="seed of both solvers (0)")
     parser.add_argument("--limit", type=int, default=None, help="only the first N instances of each folder")
     parser.add_argument("--no-reference", action="store_true", help="leave out PyJobShop")
@@ -220,7 +227,7 @@ def solve_ours(problem: Problem, options: argparse.Namespace) -> tuple[dict, Map
         method=method,
         time_limit=options.time_limit,
         workers=options.threads,
-        schedules=options.schedules,
+        schedules=options.schedules if options.heuristic_only else options.warm_start,
         seed=options.seed,
     )
     seconds = time.perf_counter() - began
@@ -411,6 +418,7 @@ def run(options: argparse.Namespace) -> dict:
         "seed": options.seed,
         "heuristic_only": options.heuristic_only,
         "schedules": options.schedules if options.heuristic_only else None,
+        "warm_start_schedules": None if options.heuristic_only else options.warm_start,
         "limit": options.limit,
         "pyjobshop": importlib.metadata.version("pyjobshop") if compare else None,
         "sets": summarise(rows),

@@ -4,9 +4,13 @@ The model. One start variable per job, its domain the job's time window: from th
 that releases, fixed starts and links allow, to the latest start that the horizon, deadlines and
 links allow (a fixed job's window is its fixed start). Each job with a duration is a fixed-size
 interval; each resource a cumulative constraint over the jobs that need it; each link an inequality
-``start[after] >= start[before] + offset``. Jobs that can never run side by side because together
-they need more than some resource holds are also put in no-overlap constraints (maximal groups of
-such jobs, found greedily), which CP-SAT propagates much more strongly than the cumulative.
+``start[after] >= start[before] + offset``. Redundant constraints make CP-SAT's reasoning stronger:
+jobs of which no two can run side by side (together they need more of some resource than it holds,
+or the links put one after the other) form no-overlap constraints (maximal groups, found greedily);
+and with the makespan objective, an interval from the makespan to the horizon takes every resource
+in full, so that the cumulative and no-overlap reasoning bounds the makespan directly. (On PSPLIB's
+j30, groups with jobs ordered by links made some of the hardest instances provable in a fraction
+of a second: their optimum is the length of such a group.)
 
 The horizon. With an upper bound on the objective (from a schedule found by the heuristic, or
 given), the makespan stays within it, and for the weighted delay each project finishes within
@@ -16,7 +20,7 @@ The objective. Makespan: a variable at least every job's finish. Weighted delay:
 delay variable at least ``finish - due`` of its jobs, weighted. With ``keep_plan``, a second solve
 keeps the primary objective at its best value and minimises, from the first solve's schedule, the
 number of jobs moved from their planned starts times a weight larger than any sum of moves, plus
-the periods moved; it has what the first solve left of the time, at least a fifth of it.
+the periods moved; the first solve has four fifths of the time, the second what is left.
 """
 
 import math
@@ -34,8 +38,7 @@ Progress = Callable[[int, int, float], None]
 """Called as ``progress(objective, bound, seconds)`` on each better schedule the solver finds."""
 
 _SECOND_STAGE_SHARE = 0.2  # of the time limit kept for the keep-plan stage
-_USE_TAIL = True
-_USE_GROUPS = True
+GROUP_JOB_LIMIT = 1500  # jobs; beyond, no disjunctive groups
 
 
 @dataclass(frozen=True, eq=False)
@@ -110,29 +113,47 @@ def _finishing_jobs(instance: Instance, same_project: bool) -> np.ndarray:
     return np.flatnonzero(~covered)
 
 
+def sequenced_pairs(instance: Instance) -> np.ndarray:
+    """``(n, n)`` booleans: ``[i, j]`` when the links alone make job ``j`` start no earlier than job ``i``
+    finishes, from the longest chain of offsets from ``i`` to ``j`` (one column update per link)."""
+    unreachable = np.iinfo(np.int64).min // 4
+    longest = np.full((instance.size, instance.size), unreachable, dtype=np.int64)
+    np.fill_diagonal(longest, 0)
+    for before, after, offset in instance.arcs.tolist():  # sorted by `before`, a topological order
+        np.maximum(longest[:, after], longest[:, before] + offset, out=longest[:, after])
+    sequenced = longest >= np.maximum(instance.duration, 1)[:, None]
+    sequenced &= longest > unreachable // 2
+    np.fill_diagonal(sequenced, False)
+    return sequenced
+
+
 def disjunctive_groups(instance: Instance) -> list[list[int]]:
-    """Groups of three or more jobs of which no two can run in the same period, since together they need
-    more of some resource than it holds; found greedily, largest demands first, each group maximal."""
+    """Groups of three or more jobs of which no two can run in the same period: together they need more
+    of some resource than it holds, or the links put one after the other. Found greedily from each job,
+    longest first, adding the longest job that fits (then the one with most such partners); each group
+    is maximal. Up to :data:`GROUP_JOB_LIMIT` jobs (the pairs take quadratic memory)."""
     running = np.flatnonzero(instance.duration > 0)
-    if len(running) < 3 or not len(instance.resource_keys):
+    if len(running) < 3 or instance.size > GROUP_JOB_LIMIT:
         return []
     demand = instance.demand[running]
-    clash = ((demand[:, None, :] + demand[None, :, :]) > instance.capacity).any(axis=2)
-    np.fill_diagonal(clash, False)
-    degree = clash.sum(axis=1)
+    apart = ((demand[:, None, :] + demand[None, :, :]) > instance.capacity).any(axis=2)
+    sequenced = sequenced_pairs(instance)[np.ix_(running, running)]
+    apart |= sequenced | sequenced.T
+    np.fill_diagonal(apart, False)
+    duration = instance.duration[running]
+    priority = duration * (len(running) + 1) + apart.sum(axis=1)
     groups: list[list[int]] = []
     seen: set[tuple[int, ...]] = set()
-    for seed in np.argsort(-degree, kind="stable").tolist():
-        if degree[seed] < 2:
-            break
+    for seed in np.argsort(-priority, kind="stable").tolist():
         group = [seed]
-        candidates = clash[seed].copy()
+        candidates = apart[seed].copy()
         while candidates.any():
-            pick = int(np.flatnonzero(candidates)[np.argmax(degree[candidates])])
+            options = np.flatnonzero(candidates)
+            pick = int(options[np.argmax(priority[options])])
             group.append(pick)
-            candidates &= clash[pick]
+            candidates &= apart[pick]
         key = tuple(sorted(group))
-        if len(group) >= 3 and key not in seen:
+        if len(key) >= 3 and key not in seen:
             seen.add(key)
             groups.append(running[list(key)].tolist())
     return groups
@@ -181,8 +202,8 @@ def exact_solve(
     solver = cp_model.CpSolver()
     _configure(solver.parameters, workers)
     share = 1.0 - _SECOND_STAGE_SHARE if built.has_second_stage() else 1.0
-    solver.parameters.max_time_in_seconds = max(share * time_limit - (began.seconds), 0.01)
-    callback = _progress_callback(cp_model, built, bound, began, progress) if progress is not None else None
+    solver.parameters.max_time_in_seconds = max(began.left(share * time_limit), 0.01)
+    callback = _progress_callback(cp_model, bound, began, progress) if progress is not None else None
     status = solver.solve(built.model, callback)
     if status == cp_model.MODEL_INVALID:
         raise ScheduleError(f"The levelling model is invalid: {built.model.validate()}")
@@ -195,7 +216,7 @@ def exact_solve(
     proven = best if status == cp_model.OPTIMAL else math.ceil(solver.best_objective_bound - 1e-6)
     bound = max(bound, proven)
     if built.has_second_stage():
-        remaining = max(time_limit - (began.seconds), 0.01)
+        remaining = max(began.left(time_limit), 0.01)
         starts = built.keep_plan(cp_model, starts, best, seconds=remaining, workers=workers)
         best = objective_value(instance, starts)
     return ExactOutcome(
@@ -204,17 +225,23 @@ def exact_solve(
 
 
 def _configure(parameters, workers: int) -> None:
+    """With one or two workers, the full-problem worker is CP-SAT's search without linear relaxation
+    (the second worker runs large-neighbourhood search): on PSPLIB it proves optimality and improves
+    schedules faster than the default worker, whose relaxation of cumulative constraints is weak.
+    More workers get CP-SAT's own portfolio."""
     parameters.num_workers = workers
+    if workers <= 2:
+        parameters.subsolvers.append("no_lp")
 
 
-def _no_schedule(upper_bound: int | None, bound: int, began: float) -> ExactOutcome:
+def _no_schedule(upper_bound: int | None, bound: int, began: Stopwatch) -> ExactOutcome:
     """No schedule within the rules: proven infeasible, unless only the upper bound made it so."""
     if upper_bound is None:
         return ExactOutcome(Status.INFEASIBLE, None, None, bound, began.seconds)
     return ExactOutcome(Status.UNKNOWN, None, None, max(bound, upper_bound + 1), began.seconds)
 
 
-def _progress_callback(cp_model, built: "_Model", bound: int, began: float, progress: Progress):
+def _progress_callback(cp_model, bound: int, began: Stopwatch, progress: Progress):
     """A solution callback that reports each better objective with the solver's bound and the time so far."""
 
     class _Callback(cp_model.CpSolverSolutionCallback):
@@ -253,10 +280,9 @@ class _Model:
             for i in _finishing_jobs(instance, same_project=False).tolist():
                 model.add(self.makespan >= self.starts[i] + duration[i])
             self.primary = self.makespan
-            if _USE_TAIL:
-                # Every resource is taken in full from the makespan on, so that the cumulative
-                # constraints' energy reasoning reaches the makespan itself.
-                tail = model.new_interval_var(self.makespan, model.new_int_var(1, top + 1 - bound, ""), top + 1, "")
+            # Every resource is taken in full from the makespan on, so that the reasoning of the
+            # cumulative and no-overlap constraints reaches the makespan itself.
+            tail = model.new_interval_var(self.makespan, model.new_int_var(1, top + 1 - bound, ""), top + 1, "")
         else:
             self.primary = self._weighted_delay(bound, upper, finish_top)
         for r, capacity in enumerate(instance.capacity.tolist()):
@@ -268,9 +294,8 @@ class _Model:
                     cumulative.append(tail)
                     demands.append(capacity)
                 model.add_cumulative(cumulative, demands, capacity)
-        if _USE_GROUPS:
-            for group in disjunctive_groups(instance):
-                model.add_no_overlap([intervals[i] for i in group] + ([tail] if tail is not None else []))
+        for group in disjunctive_groups(instance):
+            model.add_no_overlap([intervals[i] for i in group] + ([tail] if tail is not None else []))
         for before, after, offset in instance.arcs.tolist():
             model.add(self.starts[after] >= self.starts[before] + offset)
         model.minimize(self.primary)

@@ -65,27 +65,37 @@ class _Alarm:
 
 
 def heuristic_starts(
-    instance: Instance, *, schedules: int = 5000, seed: int = 0, time_limit: float | None = None
+    instance: Instance,
+    *,
+    schedules: int = 5000,
+    seed: int = 0,
+    time_limit: float | None = None,
+    stop_at: int | None = None,
+    patience: int | None = None,
 ) -> HeuristicOutcome:
     """The best schedule of a genetic search that generates at most ``schedules`` schedules.
 
     The same ``seed`` (and budget) gives the same schedule; ``time_limit`` (seconds) stops the
-    search early with the best schedule so far (at least one schedule is always generated).
+    search early with the best schedule so far (at least one schedule is always generated), and so
+    does a schedule that keeps every rule with an objective of at most ``stop_at`` (a lower bound:
+    nothing better exists), and ``patience`` schedules in a row that found nothing better.
     """
     _check_settings(schedules, seed, time_limit)
     if instance.size == 0:
         return HeuristicOutcome(starts=np.zeros(0, dtype=np.int64), objective=0, schedules=0, feasible=True)
     alarm = _Alarm(time_limit)
     try:
-        return _search(instance, schedules, seed, alarm)
+        return _search(instance, schedules, seed, alarm, stop_at=stop_at, patience=patience)
     finally:
         alarm.cancel()
 
 
-def _search(instance: Instance, schedules: int, seed: int, alarm: _Alarm) -> HeuristicOutcome:
-    """Run the compiled search in slices of about ``_WORK_PER_CALL`` job placements, looking at the
-    alarm between slices; with a plan to keep, the last schedule of the budget moves the best one
-    back toward the plan."""
+def _search(
+    instance: Instance, schedules: int, seed: int, alarm: _Alarm, *, stop_at: int | None, patience: int | None
+) -> HeuristicOutcome:
+    """Run the compiled search in slices of about ``_WORK_PER_CALL`` job placements, looking between
+    slices at the alarm, at the best schedule against ``stop_at`` and at when it last improved; with
+    a plan to keep, the last schedule of the budget moves the best one back toward the plan."""
     from pmo_engine.levelling import kernels
 
     net = _network(instance, kernels)
@@ -94,8 +104,13 @@ def _search(instance: Instance, schedules: int, seed: int, alarm: _Alarm) -> Heu
     search_budget = schedules - 1 if net.keep_plan and schedules > 1 else schedules
     individuals_per_call = max(1, _WORK_PER_CALL // (3 * instance.size))
     kernels.advance(net, params, pool, search_budget, individuals_per_call)  # at least one schedule
-    while pool.state[kernels.USED] < search_budget and not alarm.rung:
+    best, improved_at = pool.best_key.copy(), int(pool.state[kernels.USED])
+    while pool.state[kernels.USED] < search_budget and not alarm.rung and not _reached(pool, stop_at, kernels):
+        if patience is not None and pool.state[kernels.USED] - improved_at >= patience:
+            break
         kernels.advance(net, params, pool, search_budget, individuals_per_call)
+        if not np.array_equal(pool.best_key, best):
+            best, improved_at = pool.best_key.copy(), int(pool.state[kernels.USED])
     used = int(pool.state[kernels.USED])
     starts = pool.best_starts.copy()
     key = pool.best_key
@@ -110,6 +125,12 @@ def _search(instance: Instance, schedules: int, seed: int, alarm: _Alarm) -> Heu
         schedules=used,
         feasible=int(key[kernels.PENALTY]) == 0 and not overloaded,
     )
+
+
+def _reached(pool, stop_at: int | None, kernels) -> bool:
+    """Whether the best schedule keeps every rule and its objective is at most ``stop_at``."""
+    key = pool.best_key
+    return stop_at is not None and key[kernels.PENALTY] == 0 and key[kernels.OBJECTIVE] <= stop_at
 
 
 def _params(kernels):
