@@ -281,6 +281,23 @@ def test_a_time_limit_stops_the_search_with_a_valid_schedule():
     assert broken_rules(instance, outcome.starts) == []
 
 
+def test_a_schedule_at_the_bound_ends_the_search():
+    instance, outcome, _ = solve(packing_problem(), schedules=500)
+    stopped = heuristic_starts(instance, schedules=10**6, stop_at=outcome.objective)
+    assert stopped.objective == outcome.objective and stopped.feasible
+    assert stopped.schedules < 10**6
+    never = heuristic_starts(instance, schedules=2000, stop_at=outcome.objective - 1)
+    assert never.schedules == 2000  # nothing reaches a value below the optimum: the whole budget runs
+
+
+def test_patience_ends_a_search_that_stopped_improving():
+    instance = compile_problem(random_problem(2, size=40))
+    patient = heuristic_starts(instance, schedules=10**6, seed=3, patience=2000)
+    assert patient.schedules < 10**6
+    assert broken_rules(instance, patient.starts) == []
+    assert patient.objective <= heuristic_starts(instance, schedules=1500, seed=3).objective
+
+
 @pytest.mark.parametrize(
     ("settings_", "field"),
     [
