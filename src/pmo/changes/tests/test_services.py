@@ -2,7 +2,7 @@
 the right board, the decision flow, re-baselining, stale analyses, configuration items and
 quality reviews; refused input leaves stored data untouched."""
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 import pytest
@@ -317,3 +317,38 @@ def test_a_project_without_a_plan_takes_changes_decided_on_the_estimates(cw):
     assert services.is_analysis_stale(change)
     touching = services.submit_change_request(actor=cw.world.admin, change=touching)
     assert touching.delay_days == Decimal("1.00")
+
+
+def test_analysed_finish_matches_the_applied_plan_for_many_random_changes(cw):
+    """Seeded random changes (durations, lags on new or existing links, date constraints): each
+    analysis lands on the finish a reschedule gives once the change is applied."""
+    import random
+
+    from django.db import transaction
+    from django.utils import timezone
+
+    rng = random.Random(7)
+    activities = [cw.design, cw.build, cw.documentation, cw.test]
+    order = {activity.pk: index for index, activity in enumerate(activities)}
+    for case in range(5):
+        with transaction.atomic():
+            rows = []
+            for activity in rng.sample(activities, k=rng.randint(1, 3)):
+                row = {"activity": activity, "new_duration_minutes": rng.randint(0, 12) * DAY}
+                earlier = [a for a in activities if order[a.pk] < order[activity.pk]]
+                if earlier and rng.random() < 0.5:
+                    row["predecessor"] = rng.choice(earlier)
+                    row["lag_minutes"] = rng.randint(-1, 4) * DAY
+                if rng.random() < 0.3:
+                    row["constraint_type"] = "SNET"
+                    row["constraint_date"] = timezone.make_aware(datetime(2026, 3, rng.randint(2, 27), 8))
+                rows.append(row)
+            change = services.create_change_request(
+                actor=cw.manager, project=cw.world.project, title=f"Case {case}", activity_changes=rows
+            )
+            change = services.submit_change_request(actor=cw.manager, change=change)
+            change = services.approve_change_request(actor=cw.world.permitted, change=change, reason="Test.")
+            services.implement_change_request(actor=cw.manager, change=change)
+            finish = ProjectPlan.objects.get(project=cw.world.project).early_finish
+            assert finish == change.finish_after, (case, rows)
+            transaction.set_rollback(True)
