@@ -132,13 +132,15 @@ def _check_references(actor, entry, fields: Mapping) -> None:
 
 
 def _fill_status_date(kind: str, entry, fields: Mapping) -> dict:
+    """The day an entry closed (or was validated, resolved) goes with its status: today when the
+    status is given without it, cleared when the entry opens again."""
     fields = dict(fields)
     if kind in STATUS_DATES and "status" in fields:
         name, statuses = STATUS_DATES[kind]
         if fields["status"] in statuses:
-            if name not in fields and getattr(entry, name) is None:
-                fields[name] = timezone.localdate()
-        elif name not in fields:
+            if fields.get(name) is None:
+                fields[name] = getattr(entry, name) or timezone.localdate()
+        else:
             fields[name] = None
     return fields
 
@@ -326,7 +328,11 @@ def _after_change(actor, entry, *, was_escalating: bool) -> None:
     if isinstance(entry, (Risk, Issue)) and entry.project_id is not None:
         active = active_escalation(entry)
         should = _escalates(entry)
-        if should and active is None and not was_escalating:
+        # A person who took it down decided it belongs on the project: it goes up again by the
+        # rule only once it has been below the threshold and crosses it anew.
+        last = entry.escalations.order_by("-escalated_at", "-id").first()
+        held_down = last is not None and last.withdrawn_by_id is not None and was_escalating
+        if should and active is None and not held_down:
             _escalate(actor, entry, is_automatic=True, reason=f"Raised by the rule: {_threshold_text(entry)}")
         elif active is not None and not entry.is_open:
             _withdraw(actor, active, f"The {entry.kind} is {entry.get_status_display().lower()}.")

@@ -250,3 +250,24 @@ def test_the_commands_and_tasks_remind_and_record(world, settings):
     call_command("record_exposure", stdout=out)
     assert "Recorded the exposure of 6 register(s)" in out.getvalue()
     assert ExposureSnapshot.objects.filter(taken_on=timezone.localdate()).count() == 6
+
+
+def test_a_lowered_threshold_applies_on_the_next_save_but_a_manual_de_escalation_holds(world):
+    entry = risk(world, 3, 4)  # 12, below 15
+    services.update_escalation_rule(actor=world.admin, changes={"risk_score": 10})
+    entry = services.update_risk(actor=world.permitted, risk=entry, changes={"description": "Reworded"})
+    assert services.raid.active_escalation(entry) is not None
+    services.deescalate_entry(actor=world.permitted, entry=entry, reason="The project handles it")
+    entry = services.update_risk(actor=world.permitted, risk=entry, changes={"description": "Again"})
+    assert services.raid.active_escalation(entry) is None  # held down while it stays above
+    entry = services.update_risk(actor=world.permitted, risk=entry, changes={"impact": 1})
+    entry = services.update_risk(actor=world.permitted, risk=entry, changes={"impact": 5})
+    assert services.raid.active_escalation(entry) is not None  # crossed the threshold anew
+
+
+def test_closing_fills_the_day_and_reopening_clears_it(world):
+    entry = risk(world)
+    entry = services.update_risk(actor=world.permitted, risk=entry, changes={"status": "closed", "closed_on": None})
+    assert entry.closed_on == timezone.localdate()
+    entry = services.update_risk(actor=world.permitted, risk=entry, changes={"status": "open"})
+    assert entry.closed_on is None
