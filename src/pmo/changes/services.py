@@ -303,6 +303,11 @@ def _activity_rows(project: Project, activity_changes: Iterable[Mapping]) -> lis
         if activity.pk in seen:
             errors.append(f"Activity change {position}: {activity.name} is listed twice.")
             continue
+        if data.get("new_duration_minutes") is not None and Activity.objects.filter(parent_id=activity.pk).exists():
+            errors.append(
+                f"Activity change {position}: {activity.name} is a summary; change the durations of its activities."
+            )
+            continue
         seen.add(activity.pk)
         row = ActivityChange(**dict(data))
         row.constraint_type = row.constraint_type or ""

@@ -187,7 +187,16 @@ def test_bad_input_is_refused_and_leaves_everything_untouched(cw):
         title="Loop",
         activity_changes=[{"activity": cw.design, "predecessor": cw.test}],
     )
+    phase = planning.create_activity(actor=cw.world.admin, project=cw.world.project, name="Phase", duration_minutes=0)
+    planning.update_activity(actor=cw.world.admin, activity=cw.design, changes={"parent": phase})
     before = _state()
+    with pytest.raises(InvalidData, match="Phase is a summary"):
+        services.create_change_request(
+            actor=cw.manager,
+            project=cw.world.project,
+            title="Summary",
+            activity_changes=[{"activity": phase, "new_duration_minutes": DAY}],
+        )
     with pytest.raises(InvalidData, match="name an activity of HERE-1"):
         services.create_change_request(
             actor=cw.manager, project=cw.world.project, title="Bad", activity_changes=[{"activity": other_activity}]
