@@ -18,6 +18,8 @@ from pmo.core.filtersets import IdFilter
 class ChangeRequestFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(method="filter_search", label="Search")
     project = IdFilter(field_name="project_id", label="Project id")
+    programme = IdFilter(field_name="project__programme_id", label="Programme id")
+    portfolio = IdFilter(field_name="project__portfolio_id", label="Portfolio id")
     status = django_filters.ChoiceFilter(choices=ChangeStatus.choices)
     required_board = django_filters.ChoiceFilter(choices=Board.choices, label="Board")
     risk_level = django_filters.ChoiceFilter(choices=RiskLevel.choices)
@@ -26,7 +28,17 @@ class ChangeRequestFilterSet(django_filters.FilterSet):
 
     class Meta:
         model = ChangeRequest
-        fields = ["q", "project", "status", "required_board", "risk_level", "raised_after", "raised_before"]
+        fields = [
+            "q",
+            "project",
+            "programme",
+            "portfolio",
+            "status",
+            "required_board",
+            "risk_level",
+            "raised_after",
+            "raised_before",
+        ]
 
     def filter_search(self, queryset, name, value):
         return queryset.filter(

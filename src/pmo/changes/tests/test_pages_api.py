@@ -119,6 +119,8 @@ def test_the_register_filters_and_exports_what_the_user_may_see(cw):
     everything = openpyxl.load_workbook(BytesIO(page.get(reverse("changes:change_export")).content))
     assert "Elsewhere" not in {row[2] for row in everything.active.iter_rows(values_only=True)}
     assert page.get(reverse("changes:change_export"), {"project": "x"}).status_code == 400
+    by_programme = page.get(reverse("changes:change_list"), {"programme": cw.world.programme.pk})
+    assert {row.title for row in by_programme.context["object_list"]} == {"First change", "=HYPERLINK(1)"}
 
 
 def test_the_register_costs_the_same_for_any_number_of_changes(cw, django_assert_max_num_queries):
