@@ -58,11 +58,14 @@ migrations-check: $(VENV)/.test-installed
 
 # PMO_TEST_DATABASE_URL (e.g. postgres://postgres@127.0.0.1:5432/test) runs the Django suite on
 # PostgreSQL; the engine's tests use no database, so they run only without it (make test on SQLite).
+# The Django suite runs on two processes (a test file stays on one, so its module fixtures are built
+# once); PMO_TEST_PROCESSES=1 runs it on one.
 test: $(VENV)/.test-installed browser lint contracts migrations-check
 	@if [ -z "$${PMO_TEST_DATABASE_URL}" ]; then $(BIN)/pytest tests/engine -p no:django -q; \
 	  else echo "Engine tests: they use no database, so they ran in make test without PMO_TEST_DATABASE_URL"; fi
 	PMO_DATABASE_URL="$${PMO_TEST_DATABASE_URL:-sqlite:///:memory:}" PMO_VAR_DIR=$$(mktemp -d) PMO_DATABASE_CONN_MAX_AGE=0 \
-	  DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest -q -p no:cacheprovider --ignore=tests/engine
+	  DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest -q -p no:cacheprovider --ignore=tests/engine \
+	  -n $${PMO_TEST_PROCESSES:-2} --dist loadfile
 
 bench: $(VENV)/.bench-installed
 	$(BIN)/pmo bench cpm

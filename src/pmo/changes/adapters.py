@@ -153,7 +153,8 @@ def run(network: Network, activities: list[Activity], links: list[Link]) -> Sche
                 for pid, plan in plans.items()
             },
             calendars=network.calendars.values(),
-            status_date=network.plan.status_date,
+            # As planning's reschedule: the network's status date is the latest of its projects'.
+            status_date=max((plan.status_date for plan in plans.values() if plan.status_date), default=None),
         )
     except CycleError as error:
         names = {str(a.pk): a.name for a in activities}
