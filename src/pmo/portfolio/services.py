@@ -164,8 +164,9 @@ def archive_programme(*, actor, programme: Programme, reason: str = "") -> Progr
 
 
 # Rules of the apps above this one that a stage move must also pass (the lifecycle's stage gates):
-# each is called as ``guard(actor, project, target_stage)`` before a project changes stage and
-# refuses with a ``DomainError`` that says what is missing.
+# each is called as ``guard(actor, project, target_stage)`` before a project changes stage, and
+# before a project is created in a stage past Proposed (then ``project`` is the unsaved project, in
+# Proposed, without a primary key); it refuses with a ``DomainError`` that says what is missing.
 _STAGE_GUARDS: list[Callable] = []
 
 
@@ -206,6 +207,7 @@ def create_project(
     stage = fields.get("stage", LifecycleStage.PROPOSED)
     if stage in (LifecycleStage.CLOSED, LifecycleStage.CANCELLED):
         raise InvalidData({"stage": ["A new project cannot start closed or cancelled."]})
+    _run_stage_guards(actor, Project(portfolio=portfolio, programme=programme, stage=LifecycleStage.PROPOSED), stage)
     return create_audited(Project(portfolio=portfolio, programme=programme, **fields), actor=actor, reason=reason)
 
 

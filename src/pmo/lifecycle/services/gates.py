@@ -253,7 +253,11 @@ def gate_states(projects: list[Project]) -> list[GateState]:
 def check_stage_move(actor, project: Project, target: str) -> None:
     """The stage guard of ``pmo.portfolio.services``: refuse a forward move the gate does not
     allow under the PMO model in force; under a supportive PMO, record a move made without an
-    approved gate."""
+    approved gate. A new project (no primary key yet) may start past Initiation only where the
+    gates advise: elsewhere it reaches later stages through its gates."""
+    if project.pk is None:
+        _check_new_project_stage(target)
+        return
     if GATES.get(target) != project.stage:
         return  # backward moves, cancelling, and moves no gate stands on
     state = gate_state(project, target)
@@ -267,6 +271,21 @@ def check_stage_move(actor, project: Project, target: str) -> None:
             before={"stage": project.stage},
             after={"stage": target},
             reason=state.message,
+        )
+
+
+def _check_new_project_stage(stage: str) -> None:
+    if stage in (LifecycleStage.PROPOSED, LifecycleStage.INITIATION):
+        return
+    pmo_model = current_pmo_model()
+    if pmo_model != PMOModel.SUPPORTIVE:
+        raise InvalidData(
+            {
+                "stage": [
+                    f"Under a {PMOModel(pmo_model).name.lower()} PMO a new project starts in Proposed or "
+                    f"Initiation; it reaches {LifecycleStage(stage).label} through its gates."
+                ]
+            }
         )
 
 

@@ -14,6 +14,7 @@ from pmo.lifecycle.choices import PMOModel, ReviewStatus
 from pmo.lifecycle.models import GateApproval, PMOCharter, Standard
 from pmo.portfolio import services as portfolio_services
 from pmo.portfolio.choices import LifecycleStage
+from pmo.portfolio.models import Project
 
 
 def charter_with(gw, model: str) -> PMOCharter:
@@ -168,6 +169,24 @@ def test_backward_moves_and_cancelling_stay_allowed_under_a_controlling_pmo(gw):
     assert back.stage == LifecycleStage.INITIATION
     cancelled = portfolio_services.move_project_stage(actor=gw.permitted, project=back, stage="cancelled")
     assert cancelled.stage == LifecycleStage.CANCELLED
+
+
+def test_a_new_project_starts_past_initiation_only_where_gates_advise(gw):
+    fields = {"portfolio": gw.world.portfolio, "name": "Late starter", "stage": "delivery"}
+    made = portfolio_services.create_project(actor=gw.world.admin, code="LATE-1", **fields)
+    assert made.stage == LifecycleStage.DELIVERY  # supportive: the gates only advise
+    charter_with(gw, PMOModel.CONTROLLING)
+    count = Project.objects.count()
+    with pytest.raises(InvalidData) as refused:
+        portfolio_services.create_project(actor=gw.world.admin, code="LATE-2", **fields)
+    assert refused.value.errors["stage"] == [
+        "Under a controlling PMO a new project starts in Proposed or Initiation; it reaches Delivery through its gates."
+    ]
+    assert Project.objects.count() == count
+    started = portfolio_services.create_project(
+        actor=gw.world.admin, code="LATE-3", **{**fields, "stage": "initiation"}
+    )
+    assert started.stage == LifecycleStage.INITIATION
 
 
 def test_go_with_conditions_turns_each_condition_into_an_action(gw):
