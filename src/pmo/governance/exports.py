@@ -118,8 +118,10 @@ def _cell(value):
     return value
 
 
-def register_workbook(user, target) -> bytes:
-    """``target``'s register as ``user`` sees it, one sheet per kind."""
+def register_workbook(user, target, *, filtered: dict | None = None) -> bytes:
+    """``target``'s register as ``user`` sees it, one sheet per kind; ``filtered`` maps a kind to
+    the rows its sheet holds instead of the whole register (a filtered view of it)."""
+    filtered = filtered or {}
     workbook = Workbook()
     workbook.remove(workbook.active)
     for kind, (title, columns) in SHEETS.items():
@@ -127,7 +129,8 @@ def register_workbook(user, target) -> bytes:
         sheet.append([header for header, _ in columns])
         for cell in sheet[1]:
             cell.font, cell.fill = _HEADER_FONT, _HEADER_FILL
-        for entry in selectors.register_entries(user, target, kind).order_by("pk"):
+        rows = filtered[kind] if kind in filtered else selectors.register_entries(user, target, kind)
+        for entry in rows.order_by("pk"):
             sheet.append([_cell(read(entry)) for _, read in columns])
         for index, (header, _) in enumerate(columns, start=1):
             sheet.column_dimensions[get_column_letter(index)].width = max(12, min(40, len(header) + 6))

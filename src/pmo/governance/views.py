@@ -109,6 +109,7 @@ class RegisterView(TargetMixin, TemplateView):
             target=self.target,
             level=self.level,
             tab=tab,
+            export_query=_export_query(query, tab),
             tabs=[(kind, PLURALS[kind].capitalize()) for kind in TABS],
             counts=selectors.register_counts(user, self.target),
             filterset=filterset,
@@ -146,9 +147,30 @@ class HeatMapView(TargetMixin, TemplateView):
         return context
 
 
+def _export_query(query, tab: str) -> str:
+    """The register page's filters as the export link's query: the same rows, all of them."""
+    exported = query.copy()
+    exported["tab"] = tab
+    return exported.urlencode()
+
+
 class RegisterExportView(TargetMixin, View):
+    """The register as a workbook; with the register page's filters (``tab`` and its fields), that
+    tab's sheet holds only the rows the filters keep."""
+
     def get(self, request, *args, **kwargs):
-        content = exports.register_workbook(request.user, self.target)
+        tab = request.GET.get("tab")
+        filtered = {}
+        if tab in FILTERSETS and tab != "action":
+            query = request.GET.copy()
+            query.pop("page", None)
+            queryset = selectors.register_entries(request.user, self.target, tab)
+            filterset = FILTERSETS[tab](query, queryset=queryset, request=request)
+            if not filterset.is_valid():
+                problems = "; ".join(f"{name}: {' '.join(errors)}" for name, errors in filterset.errors.items())
+                return HttpResponse(f"The filters are not valid: {problems}", status=400, content_type="text/plain")
+            filtered[tab] = filterset.qs
+        content = exports.register_workbook(request.user, self.target, filtered=filtered)
         response = HttpResponse(content, content_type=exports.XLSX_CONTENT_TYPE)
         name = getattr(self.target, "code", None) or f"{self.level}-{self.target.pk}"
         response["Content-Disposition"] = f'attachment; filename="raid-{name}.xlsx"'

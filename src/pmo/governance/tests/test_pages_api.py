@@ -117,6 +117,15 @@ def test_the_export_has_one_sheet_per_kind_with_what_the_user_sees(world):
         .status_code
         == 404
     )
+    export = reverse("governance:register_export", args=["project", world.project.pk])
+    page = client(world.permitted).get(register_url("project", world.project, tab="risk", score_min=10))
+    assert f"{export}?tab=risk&amp;score_min=10" in page.content.decode()  # the page links its filtered view
+    kept = load_workbook(BytesIO(client(world.permitted).get(f"{export}?tab=risk&score_min=10").content))
+    rows = list(kept["Risks"].iter_rows(values_only=True))
+    assert [row[rows[0].index("Title")] for row in rows[1:]] == ["'=SUM(A1:A9) outage"]
+    assert len(list(kept["Decisions"].iter_rows(values_only=True))) == 2  # other sheets stay whole
+    refused = client(world.permitted).get(f"{export}?tab=risk&score_min=lots")
+    assert refused.status_code == 400 and "score_min" in refused.content.decode()
 
 
 def test_entries_are_created_and_escalated_through_the_pages(world):
