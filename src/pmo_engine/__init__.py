@@ -48,6 +48,7 @@ from pmo_engine.cpm import (
     schedule,
 )
 from pmo_engine.errors import CycleError, EngineError, InvalidInput, ScheduleError
+from pmo_engine.evm import EarnedValueResult, analyse_earned_value, cumulative_planned_value
 from pmo_engine.model import Activity, Calendar, ConstraintType, Link, LinkType
 
 if TYPE_CHECKING:
@@ -84,6 +85,7 @@ __all__ = [
     "CpmArrays",
     "CycleError",
     "DemandItem",
+    "EarnedValueResult",
     "EmploymentType",
     "EngineError",
     "GapRecommendation",
@@ -110,7 +112,9 @@ __all__ = [
     "add_working_days",
     "add_working_minutes",
     "analyse_capacity",
+    "analyse_earned_value",
     "critical_path_arrays",
+    "cumulative_planned_value",
     "is_working_day",
     "next_working_day",
     "propose_rebalancing",
