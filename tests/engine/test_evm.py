@@ -323,7 +323,8 @@ def analyse(pv, ev, ac, bac, etc=None):
 def slow_earned_schedule(pv_row, ev_value):
     """Lipke's ES the long way: walk the periods while PV <= EV, then interpolate, capped at PD."""
     bac = pv_row[-1]
-    duration = next(k + 1 for k, value in enumerate(pv_row) if value >= bac)
+    # PV reaches BAC within rounding: sums of the same amounts in another order differ in the last bit.
+    duration = next(k + 1 for k, value in enumerate(pv_row) if value >= bac - 1e-9 * max(1.0, bac))
     whole = 0
     while whole < len(pv_row) and pv_row[whole] <= ev_value:
         whole += 1
