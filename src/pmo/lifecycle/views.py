@@ -1,6 +1,8 @@
 """Pages of the lifecycle: the PMO charter, terms of reference, the standards library, the gate
 criteria, and each project's gates (reviews, evidence, decisions, and the move they allow)."""
 
+from abc import ABCMeta, abstractmethod
+
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
@@ -55,15 +57,17 @@ def _may(user, obj, action: str) -> bool:
     return type(obj).objects.visible_to(user, action).filter(pk=obj.pk).exists()
 
 
-class ServiceActionView(LoginRequiredMixin, View):
+class ServiceActionView(LoginRequiredMixin, View, metaclass=ABCMeta):
     """A POST that calls one service on one visible object and goes back to a page, with the
-    service's refusal as a message (403 when the user may not, 404 when they cannot see)."""
+    service's refusal as a message (403 when the user may not, 404 when they cannot see). Each
+    page's view says which service in :meth:`act`."""
 
     model = None
     success_message = "Done."
 
+    @abstractmethod
     def act(self, obj):
-        raise NotImplementedError
+        """Call the service on ``obj``; what it returns (or ``obj``) gives the page to go back to."""
 
     def done_url(self, obj, result) -> str:
         return (result or obj).get_absolute_url()
