@@ -56,6 +56,10 @@ INSTALLED_APPS = [
     "pmo.governance",
     "pmo.changes",
     "pmo.lifecycle",
+    "pmo.health",
+    "pmo.kpis",
+    "pmo.reporting",
+    "pmo.dashboards",
     "pmo.api",
     "pmo.web",
     "pmo.demo",
@@ -147,6 +151,11 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    "pmo.web.finders.PackageFileFinder",  # plotly.js from the plotly package, never a CDN
+]
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("PMO_MEDIA_ROOT", VAR_DIR / "media")
 STORAGES = {

@@ -14,6 +14,10 @@ urlpatterns = [
     path("", include("pmo.governance.urls")),
     path("", include("pmo.changes.urls")),
     path("", include("pmo.lifecycle.urls")),
+    path("", include("pmo.health.urls")),
+    path("", include("pmo.kpis.urls")),
+    path("", include("pmo.reporting.urls")),
+    path("", include("pmo.dashboards.urls")),
     path("api/", include("pmo.api.urls")),
     path("admin/", admin_site.urls),
 ]

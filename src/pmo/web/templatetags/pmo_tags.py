@@ -5,7 +5,9 @@ from decimal import Decimal
 
 from django import template
 from django.contrib.humanize.templatetags.humanize import intcomma
-from django.utils.html import format_html
+from django.core.serializers.json import DjangoJSONEncoder
+from django.utils.html import format_html, json_script
+from django.utils.safestring import mark_safe
 
 register = template.Library()
 
@@ -48,3 +50,29 @@ def money(value) -> str:
     if value in (None, ""):
         return "—"
     return intcomma(f"{Decimal(value):.0f}")
+
+
+class _ChartEncoder(DjangoJSONEncoder):
+    """Figures for plotly.js: decimals as numbers (not strings), dates as ISO text."""
+
+    def default(self, o):
+        if isinstance(o, Decimal):
+            return float(o)
+        return super().default(o)
+
+
+@register.simple_tag
+def chart(figure: dict, chart_id: str, label: str = "", height: int = 320, clickable: bool = False):
+    """An interactive chart: a plotly figure ``{"data": [...], "layout": {...}}`` drawn in the
+    browser by ``web/charts.js`` with plotly.js from the plotly package. ``label`` describes the
+    chart for screen readers; with ``clickable``, a point whose customdata is a path opens it."""
+    data_id = f"{chart_id}-figure"
+    return format_html(
+        '<div class="chart" id="{}" data-chart="{}" role="img" aria-label="{}" style="min-height:{}px"{}></div>{}',
+        chart_id,
+        data_id,
+        label,
+        height,
+        mark_safe(' data-click-url="1"') if clickable else "",
+        json_script(figure, data_id, encoder=_ChartEncoder),
+    )

@@ -1,0 +1,1 @@
+"""Permission querysets of the kpis app."""
