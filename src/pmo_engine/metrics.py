@@ -191,8 +191,9 @@ def derive(figures: Mapping[str, float | None]) -> dict[str, float | None]:
     cpi = _ratio(ev, ac)
     eac = _ratio(bac, cpi)
     eac_cpi_spi = None
-    if None not in (ac, bac, ev, cpi, spi) and cpi * spi:
-        eac_cpi_spi = ac + (bac - ev) / (cpi * spi)
+    if None not in (ac, bac, ev, cpi, spi):
+        remaining = _ratio(bac - ev, cpi * spi)
+        eac_cpi_spi = None if remaining is None else ac + remaining
     return {
         "sv": None if None in (ev, pv) else ev - pv,
         "cv": None if None in (ev, ac) else ev - ac,
@@ -216,7 +217,8 @@ def _known(value) -> bool:
 def _ratio(numerator, denominator):
     if numerator is None or denominator is None or denominator == 0:
         return None
-    return numerator / denominator
+    ratio = numerator / denominator
+    return ratio if isfinite(ratio) else None  # a tiny denominator: no meaningful index
 
 
 def _percent(part, whole):

@@ -29,7 +29,7 @@ class PackageFileFinder(BaseFinder):
     def find(self, path, find_all=False, **kwargs):
         find_all = find_all or kwargs.get("all", False)
         if path not in PACKAGE_FILES:
-            return [] if find_all else None
+            return []  # Django's finders answer "not here" with an empty list either way
         located = str(_location(*PACKAGE_FILES[path]))
         return [located] if find_all else located
 
