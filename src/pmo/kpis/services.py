@@ -1,0 +1,529 @@
+"""State changes of the KPI app: defining KPIs, measuring them (on schedule from the project
+snapshots, or by hand), and deciding on the corrective actions recommended. Every function is
+atomic, checks permission inside its transaction and writes audit events."""
+
+import math
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from datetime import date, timedelta
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from pmo.core.audit import record_event
+from pmo.core.choices import Action
+from pmo.core.errors import DomainError, InvalidData, NotFound, PermissionRefused
+from pmo.core.models import Person
+from pmo.core.services import change_audited, create_audited, locked_for, require_global, validated
+from pmo.governance import services as governance_services
+from pmo.health.models import ProjectSnapshot
+from pmo.kpis.choices import Frequency, KPILevel, MeasurementSource, RecommendationStatus
+from pmo.kpis.models import KPI, Measurement, Recommendation
+from pmo.portfolio.models import Portfolio, Programme, Project
+from pmo_engine import kpi as engine
+from pmo_engine.metrics import METRICS, aggregate
+
+KPI_FIELDS = (
+    "code",
+    "name",
+    "description",
+    "level",
+    "project",
+    "programme",
+    "portfolio",
+    "formula",
+    "unit",
+    "target",
+    "amber",
+    "red",
+    "direction",
+    "frequency",
+    "owner",
+    "is_active",
+)
+# How far back the trend of a target is read when a new point is judged.
+HISTORY_WEEKS = 104
+TARGET_MODELS = {KPILevel.PROJECT: Project, KPILevel.PROGRAMME: Programme, KPILevel.PORTFOLIO: Portfolio}
+ACTION_DUE_DAYS = 14
+
+
+# --- formulas and definitions ---------------------------------------------------------------
+
+
+def parse_formula(text: str) -> engine.Formula:
+    """The formula read over the named figures; ``InvalidData`` on ``formula`` names the problem
+    and its column."""
+    try:
+        return engine.parse(text or "", METRICS)
+    except engine.FormulaError as error:
+        raise InvalidData({"formula": [error.message]}) from None
+
+
+def _check_definition(kpi: KPI) -> None:
+    parse_formula(kpi.formula)
+    for name in ("target", "amber", "red"):
+        value = getattr(kpi, name)
+        if value is not None and (not isinstance(value, (int, float)) or not math.isfinite(value)):
+            raise InvalidData({name: ["Enter a finite number."]})
+    if kpi.target is None:
+        raise InvalidData({"target": ["Say what value the KPI aims for."]})
+    problems = engine.check_thresholds(target=kpi.target, amber=kpi.amber, red=kpi.red, direction=kpi.direction)
+    if problems:
+        raise InvalidData({"red" if "red threshold" in problems[0] else "amber": problems})
+    validated(kpi)
+
+
+def _unknown(fields: Iterable[str], allowed: Iterable[str]) -> None:
+    unknown = sorted(set(fields) - set(allowed))
+    if unknown:
+        raise InvalidData({name: ["Not a field of a KPI."] for name in unknown})
+
+
+@transaction.atomic
+def create_kpi(*, actor, reason: str = "", **fields) -> KPI:
+    """Define a KPI (the PMO: a role across the organisation). The formula is read now; a mistake
+    is refused with its column."""
+    require_global(actor, Action.CREATE, "KPIs")
+    _unknown(fields, KPI_FIELDS)
+    kpi = KPI(**fields)
+    kpi.code = (kpi.code or "").strip()
+    kpi.formula = (kpi.formula or "").strip()
+    _check_definition(kpi)
+    return create_audited(kpi, actor=actor, reason=reason)
+
+
+@transaction.atomic
+def update_kpi(*, actor, kpi: KPI, changes: Mapping, reason: str = "") -> KPI:
+    """Change a KPI's definition; its past measurements stay as they were measured."""
+    require_global(actor, Action.CHANGE, "KPIs")
+    _unknown(changes, KPI_FIELDS)
+    row = locked_for(actor, KPI, kpi.pk, Action.CHANGE)
+    trial = KPI(**{field: getattr(row, field) for field in KPI_FIELDS if field not in changes}, **changes)
+    trial.pk = row.pk
+    trial._state.adding = False
+    if "formula" in changes:
+        changes = {**changes, "formula": (changes["formula"] or "").strip()}
+        trial.formula = changes["formula"]
+    _check_definition(trial)
+    return change_audited(row, changes, actor=actor, allowed=KPI_FIELDS, reason=reason)
+
+
+# --- measuring ------------------------------------------------------------------------------
+
+
+def is_period_end(day: date) -> bool:
+    return day.weekday() == 6
+
+
+def is_month_end_period(day: date) -> bool:
+    """The last Sunday of its month: when monthly KPIs are measured."""
+    return (day + timedelta(days=7)).month != day.month
+
+
+def _check_period_end(day) -> date:
+    if not isinstance(day, date):
+        raise InvalidData({"period_end": ["Give the period's end as a date (YYYY-MM-DD)."]})
+    if not is_period_end(day):
+        raise InvalidData({"period_end": [f"{day:%Y-%m-%d} is a {day:%A}; periods end on a Sunday."]})
+    return day
+
+
+def _target_key(level: str, target_id: int) -> tuple[str, int]:
+    return (level, target_id)
+
+
+def _row_key(row: Mapping) -> tuple[str, int]:
+    if row["project_id"]:
+        return (KPILevel.PROJECT, row["project_id"])
+    if row["programme_id"]:
+        return (KPILevel.PROGRAMME, row["programme_id"])
+    return (KPILevel.PORTFOLIO, row["portfolio_id"])
+
+
+def _target_fields(level: str, target_id: int) -> dict:
+    return {
+        "project_id": target_id if level == KPILevel.PROJECT else None,
+        "programme_id": target_id if level == KPILevel.PROGRAMME else None,
+        "portfolio_id": target_id if level == KPILevel.PORTFOLIO else None,
+    }
+
+
+def figures_for_period(period_end: date) -> dict[str, dict[int, dict]]:
+    """The figures of every project, programme and portfolio at ``period_end`` (level -> id ->
+    figures): projects' from their snapshots, programmes' and portfolios' the ``aggregate`` of
+    their active projects'. Two queries."""
+    rows = ProjectSnapshot.objects.filter(period_end=period_end, project__is_archived=False).values_list(
+        "project_id", "project__programme_id", "project__portfolio_id", "figures"
+    )
+    projects: dict[int, dict] = {}
+    by_programme: dict[int, list[dict]] = defaultdict(list)
+    by_portfolio: dict[int, list[dict]] = defaultdict(list)
+    for project_id, programme_id, portfolio_id, stored in rows:
+        figures = stored or {}
+        projects[project_id] = figures
+        if programme_id:
+            by_programme[programme_id].append(figures)
+        by_portfolio[portfolio_id].append(figures)
+    return {
+        KPILevel.PROJECT: projects,
+        KPILevel.PROGRAMME: {pk: aggregate(group) for pk, group in by_programme.items()},
+        KPILevel.PORTFOLIO: {pk: aggregate(group) for pk, group in by_portfolio.items()},
+    }
+
+
+def _scope_id(kpi: KPI) -> int | None:
+    return kpi.project_id or kpi.programme_id or kpi.portfolio_id
+
+
+def _judge(kpi: KPI, value: float | None) -> str:
+    return engine.rag(value, target=kpi.target, amber=kpi.amber, red=kpi.red, direction=kpi.direction)
+
+
+def latest_period_end() -> date | None:
+    return ProjectSnapshot.objects.order_by("-period_end").values_list("period_end", flat=True).first()
+
+
+@transaction.atomic
+def measure_kpis(*, period_end: date | None = None, kpi_ids: Iterable[int] | None = None) -> int:
+    """Measure the active KPIs due at ``period_end`` (default: the latest period with snapshots)
+    for every target that has figures then, find the patterns at that point and propose the
+    corrective actions of the rules they match (once per pattern). A value entered by hand is
+    kept. Returns the number of measurements written. The system acts: run by the scheduled task
+    and the ``measure_kpis`` command. A constant number of queries, plus one audit event per KPI."""
+    if period_end is None:
+        period_end = latest_period_end()
+        if period_end is None:
+            return 0
+    _check_period_end(period_end)
+    kpis = KPI.objects.filter(is_active=True).order_by("pk")
+    if kpi_ids is not None:
+        kpis = kpis.filter(pk__in=list(kpi_ids))
+    due = [kpi for kpi in kpis if kpi.frequency == Frequency.WEEKLY or is_month_end_period(period_end)]
+    formulas = {}
+    for kpi in due:
+        try:
+            formulas[kpi.pk] = engine.parse(kpi.formula, METRICS)
+        except engine.FormulaError:
+            continue  # a figure renamed since the KPI was saved: the KPI's page shows the error
+    due = [kpi for kpi in due if kpi.pk in formulas]
+    if not due:
+        return 0
+    figures = figures_for_period(period_end)
+    existing = {
+        (row.kpi_id, *_row_key(row.__dict__)): row
+        for row in Measurement.objects.filter(kpi__in=due, period_end=period_end)
+    }
+    created, updated = [], []
+    written: dict[int, int] = defaultdict(int)
+    for kpi in due:
+        scope = _scope_id(kpi)
+        for target_id, target_figures in figures[kpi.level].items():
+            if scope is not None and target_id != scope:
+                continue
+            value = formulas[kpi.pk].evaluate(target_figures)
+            if value is None:
+                continue
+            status = _judge(kpi, value)
+            row = existing.get((kpi.pk, kpi.level, target_id))
+            if row is None:
+                created.append(
+                    Measurement(
+                        kpi=kpi,
+                        period_end=period_end,
+                        value=value,
+                        status=status,
+                        source=MeasurementSource.SCHEDULED,
+                        **_target_fields(kpi.level, target_id),
+                    )
+                )
+            elif row.source == MeasurementSource.SCHEDULED:
+                row.value, row.status = value, status
+                updated.append(row)
+            else:
+                continue
+            written[kpi.pk] += 1
+    Measurement.objects.bulk_create(created)
+    if updated:
+        Measurement.objects.bulk_update(updated, ["value", "status"])
+    proposed = analyse_points({kpi.pk: kpi for kpi in due}, period_end, formulas)
+    for kpi in due:
+        if written[kpi.pk] or proposed[kpi.pk]:
+            record_event(
+                actor=None,
+                action="kpi.measured",
+                obj=kpi,
+                after={
+                    "period_end": period_end.isoformat(),
+                    "measurements": written[kpi.pk],
+                    "recommendations": proposed[kpi.pk],
+                },
+            )
+    return sum(written.values())
+
+
+def analyse_points(
+    kpis: Mapping[int, KPI],
+    period_end: date,
+    formulas: Mapping[int, engine.Formula],
+    *,
+    targets: Iterable[tuple[str, int]] | None = None,
+) -> dict[int, int]:
+    """Find the patterns at ``period_end`` (and, for the targets named, at the later points too)
+    in the series of each KPI and target measured then, store them on the measurements, and
+    propose the recommendations they call for. Returns the recommendations made per KPI."""
+    since = period_end - timedelta(weeks=HISTORY_WEEKS)
+    history = Measurement.objects.filter(kpi__in=list(kpis), period_end__gte=since).order_by("period_end")
+    if targets is not None:
+        wanted = Q(pk__in=[])
+        for level, target_id in targets:
+            wanted |= Q(**{f"{level}_id": target_id})
+        history = history.filter(wanted)
+    else:
+        history = history.filter(period_end__lte=period_end)
+    series: dict[tuple, list[Measurement]] = defaultdict(list)
+    for row in history:
+        series[(row.kpi_id, *_row_key(row.__dict__))].append(row)
+    changed: list[Measurement] = []
+    candidates: list[tuple[Measurement, engine.Recommendation]] = []
+    for (kpi_id, _level, _target), points in series.items():
+        kpi = kpis[kpi_id]
+        rows = points
+        if kpi.frequency == Frequency.MONTHLY:
+            rows = [row for row in points if is_month_end_period(row.period_end)]
+        if not rows or rows[-1].period_end < period_end:
+            continue
+        analysis = engine.analyse(
+            [row.value for row in rows],
+            direction=kpi.direction,
+            statuses=[row.status for row in rows],
+            labels=[row.period_end.isoformat() for row in rows],
+        )
+        for row, found in zip(rows, analysis.flags, strict=True):
+            if row.period_end < period_end:
+                continue
+            flags = [dict(flag) for flag in found]
+            if row.flags != flags:
+                row.flags = flags
+                changed.append(row)
+            if row.period_end == period_end:
+                candidates.extend((row, advice) for advice in engine.recommend(formulas[kpi_id].names, flags))
+    if changed:
+        Measurement.objects.bulk_update(changed, ["flags"])
+    return _propose(kpis, candidates)
+
+
+def _propose(kpis: Mapping[int, KPI], candidates: list) -> dict[int, int]:
+    """Save the recommendations not yet made for the same pattern (same KPI, target, rule and start),
+    nor still proposed for the same KPI, target and rule."""
+    made: dict[int, int] = defaultdict(int)
+    if not candidates:
+        return made
+    earliest = min(date.fromisoformat(advice.since) for _, advice in candidates)
+    known = Recommendation.objects.filter(kpi__in=list(kpis)).filter(
+        Q(status=RecommendationStatus.PROPOSED) | Q(since__gte=earliest)
+    )
+    seen_pattern = set()
+    open_rule = set()
+    for row in known.values("kpi_id", "project_id", "programme_id", "portfolio_id", "rule", "since", "status"):
+        key = (row["kpi_id"], *_row_key(row), row["rule"])
+        seen_pattern.add((*key, row["since"]))
+        if row["status"] == RecommendationStatus.PROPOSED:
+            open_rule.add(key)
+    new = []
+    for measurement, advice in candidates:
+        key = (measurement.kpi_id, *_row_key(measurement.__dict__), advice.rule)
+        since = date.fromisoformat(advice.since)
+        if key in open_rule or (*key, since) in seen_pattern:
+            continue
+        open_rule.add(key)
+        seen_pattern.add((*key, since))
+        new.append(
+            Recommendation(
+                kpi_id=measurement.kpi_id,
+                measurement=measurement,
+                project_id=measurement.project_id,
+                programme_id=measurement.programme_id,
+                portfolio_id=measurement.portfolio_id,
+                rule=advice.rule,
+                since=since,
+                evidence=advice.evidence[:300],
+                text=advice.text,
+                rationale=advice.rationale,
+            )
+        )
+        made[measurement.kpi_id] += 1
+    Recommendation.objects.bulk_create(new)
+    return made
+
+
+def _target_of(*, project=None, programme=None, portfolio=None):
+    given = (("project", project), ("programme", programme), ("portfolio", portfolio))
+    named = [(name, value) for name, value in given if value is not None]
+    if len(named) != 1:
+        raise InvalidData({"target": ["Name exactly one project, programme or portfolio."]})
+    name, value = named[0]
+    model = TARGET_MODELS[name]
+    if not isinstance(value, model):
+        raise InvalidData({name: [f"Expected a {model._meta.verbose_name}, not {type(value).__name__}."]})
+    return value
+
+
+def may_change_target(actor, target) -> bool:
+    return type(target).objects.visible_to(actor, Action.CHANGE).filter(pk=target.pk).exists()
+
+
+def _require_change(actor, target, what: str, *, is_seen: bool = False) -> None:
+    if may_change_target(actor, target):
+        return
+    if is_seen or type(target).objects.visible_to(actor, Action.VIEW).filter(pk=target.pk).exists():
+        raise PermissionRefused(f"You may not {what} of {target}: that needs the right to change it.")
+    raise NotFound(f"No {target._meta.verbose_name} {target.pk} is visible to you.")
+
+
+@transaction.atomic
+def record_measurement(
+    *,
+    actor,
+    kpi: KPI,
+    period_end: date,
+    value: float,
+    project: Project | None = None,
+    programme: Programme | None = None,
+    portfolio: Portfolio | None = None,
+    note: str = "",
+    reason: str = "",
+) -> Measurement:
+    """Enter a KPI's value for one target and period by hand (whoever may change the target). A
+    value already there, measured or entered, is corrected: the audit trail keeps the old one."""
+    if not KPI.objects.visible_to(actor, Action.VIEW).filter(pk=kpi.pk).exists():
+        raise NotFound(f"No KPI with id {kpi.pk} is visible to you.")
+    target = _target_of(project=project, programme=programme, portfolio=portfolio)
+    _require_change(actor, target, "record KPI values")
+    kpi = KPI.objects.select_for_update(of=("self",)).get(pk=kpi.pk)
+    if not kpi.applies_to(target):
+        problem = f"{kpi.code} does not measure {target}: it is for {kpi.scope_label}."
+        raise InvalidData({target._meta.model_name: [problem]})
+    _check_period_end(period_end)
+    latest_allowed = timezone.localdate() + timedelta(days=6)
+    if period_end > latest_allowed:
+        problem = f"{period_end:%Y-%m-%d} has not started yet; enter values for periods under way or past."
+        raise InvalidData({"period_end": [problem]})
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        raise InvalidData({"value": ["Enter a finite number."]})
+    value = float(value)
+    level = target._meta.model_name
+    row = (
+        Measurement.objects.select_for_update(of=("self",))
+        .filter(kpi=kpi, period_end=period_end, **{level: target})
+        .first()
+    )
+    changes = {
+        "value": value,
+        "status": _judge(kpi, value),
+        "source": MeasurementSource.MANUAL,
+        "note": (note or "").strip(),
+        "recorded_by": actor if getattr(actor, "is_authenticated", False) else None,
+    }
+    if row is None:
+        row = create_audited(
+            Measurement(kpi=kpi, period_end=period_end, **{level: target}, **changes), actor=actor, reason=reason
+        )
+    else:
+        row = change_audited(
+            row, changes, actor=actor, allowed=changes.keys(), reason=reason, action="measurement.corrected"
+        )
+    formula = engine.parse(kpi.formula, METRICS) if _parses(kpi.formula) else None
+    if formula is not None:
+        analyse_points({kpi.pk: kpi}, period_end, {kpi.pk: formula}, targets=[(level, target.pk)])
+    row.refresh_from_db()
+    return row
+
+
+def _parses(text: str) -> bool:
+    try:
+        engine.parse(text, METRICS)
+    except engine.FormulaError:
+        return False
+    return True
+
+
+# --- recommendations ------------------------------------------------------------------------
+
+
+def _proposed_for_decision(actor, recommendation: Recommendation) -> Recommendation:
+    if not Recommendation.objects.visible_to(actor, Action.VIEW).filter(pk=recommendation.pk).exists():
+        raise NotFound(f"No recommendation with id {recommendation.pk} is visible to you.")
+    row = Recommendation.objects.select_for_update(of=("self",)).get(pk=recommendation.pk)
+    _require_change(actor, row.target, "decide on the recommendations", is_seen=True)
+    if row.status != RecommendationStatus.PROPOSED:
+        raise DomainError(f"This recommendation is already {row.get_status_display().lower()}.")
+    return row
+
+
+def _action_title(row: Recommendation) -> str:
+    sentence = row.text.split(";")[0].split(". ")[0].rstrip(".")
+    title = f"{row.kpi.code} on {row.target.code}: {sentence}"
+    return title if len(title) <= 200 else title[:199] + "…"
+
+
+@transaction.atomic
+def accept_recommendation(
+    *,
+    actor,
+    recommendation: Recommendation,
+    owner: Person | None = None,
+    due_on: date | None = None,
+    reason: str = "",
+) -> Recommendation:
+    """Accept a proposed recommendation: it becomes an action on its target's register (owned by
+    ``owner``, the KPI's owner when none is given, due in two weeks unless ``due_on``) and is linked
+    to it. Whoever may change the target may accept."""
+    row = _proposed_for_decision(actor, recommendation)
+    target = row.target
+    action = governance_services.create_action(
+        actor=actor,
+        title=_action_title(row),
+        description=f"{row.text}\n\nWhy: {row.rationale}\nEvidence: {row.evidence} (since {row.since:%Y-%m-%d}).",
+        owner=owner if owner is not None else row.kpi.owner,
+        due_on=due_on or timezone.localdate() + timedelta(days=ACTION_DUE_DAYS),
+        source=row,
+        reason=reason,
+        **{target._meta.model_name: target},
+    )
+    return change_audited(
+        row,
+        {
+            "status": RecommendationStatus.ACCEPTED,
+            "action": action,
+            "decided_by": actor if getattr(actor, "is_authenticated", False) else None,
+            "decided_at": timezone.now(),
+            "decision_reason": (reason or "").strip(),
+        },
+        actor=actor,
+        allowed=("status", "action", "decided_by", "decided_at", "decision_reason"),
+        reason=reason,
+        action="recommendation.accepted",
+    )
+
+
+@transaction.atomic
+def dismiss_recommendation(*, actor, recommendation: Recommendation, reason: str) -> Recommendation:
+    """Dismiss a proposed recommendation, saying why (kept on it and in the audit trail)."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvalidData({"reason": ["Say why the recommendation is dismissed."]})
+    row = _proposed_for_decision(actor, recommendation)
+    return change_audited(
+        row,
+        {
+            "status": RecommendationStatus.DISMISSED,
+            "decided_by": actor if getattr(actor, "is_authenticated", False) else None,
+            "decided_at": timezone.now(),
+            "decision_reason": reason,
+        },
+        actor=actor,
+        allowed=("status", "decided_by", "decided_at", "decision_reason"),
+        reason=reason,
+        action="recommendation.dismissed",
+    )
