@@ -3,10 +3,19 @@
 from datetime import date
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
+from pmo.health import adapters
 from pmo.health.selectors import project_figures
 from pmo.health.testing import AS_OF
 from pmo_engine.metrics import METRICS
+
+
+@pytest.fixture(autouse=True)
+def no_providers(monkeypatch):
+    """The figures of this app only: apps above health register providers of their own."""
+    monkeypatch.setattr(adapters, "_FIGURE_PROVIDERS", [])
 
 
 @pytest.fixture
@@ -76,19 +85,13 @@ def test_before_the_baseline_starts_nothing_is_planned(hw):
     assert row["pv"] == 0 and row["spi"] is None and row["es"] is None
 
 
-def test_figure_providers_add_figures(hw, monkeypatch):
-    from pmo.health import adapters
-
-    monkeypatch.setattr(adapters, "_FIGURE_PROVIDERS", [])
+def test_figure_providers_add_figures(hw):
     adapters.register_figure_provider(lambda ids, as_of: {pk: {"reports_missing": 2, "unknown": 1} for pk in ids})
     row = project_figures([hw.world.project.pk], as_of=AS_OF)[hw.world.project.pk]
     assert row["reports_missing"] == 2 and "unknown" not in row
 
 
-def test_query_count_does_not_grow_with_projects(hw, django_assert_max_num_queries, django_assert_num_queries):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
+def test_query_count_does_not_grow_with_projects(hw):
     with CaptureQueriesContext(connection) as one:
         project_figures([hw.world.project.pk], as_of=AS_OF)
     with CaptureQueriesContext(connection) as two:
