@@ -129,6 +129,24 @@ def s_curve_figure(series: list[dict]) -> dict:
     return {"data": traces, "layout": _layout(yaxis={"title": {"text": "cumulative cost"}}, hovermode="x unified")}
 
 
+def project_s_curve_figure(series: dict) -> dict:
+    """One project: the baseline's planned value week by week, and the recorded PV, EV and AC."""
+    figure = s_curve_figure(series["recorded"])
+    figure["data"][0]["name"] = "Planned value recorded"
+    figure["data"].insert(
+        0,
+        {
+            "type": "scatter",
+            "mode": "lines",
+            "name": "Planned value (baseline)",
+            "x": [row["period_end"].isoformat() for row in series["baseline_pv"]],
+            "y": [row["pv"] for row in series["baseline_pv"]],
+            "line": {"color": "#9aa5b4", "dash": "dot"},
+        },
+    )
+    return figure
+
+
 def value_risk_cost_figure(points: list[dict]) -> dict:
     """Strategic value against risk exposure, the bubble's area the project's cost."""
     largest = max((point["cost"] for point in points), default=0) or 1.0

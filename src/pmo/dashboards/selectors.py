@@ -21,6 +21,7 @@ from pmo.governance.choices import RiskStatus
 from pmo.governance.models import Risk, RiskScale
 from pmo.health.choices import Dimension, HealthStatus
 from pmo.health.models import HealthCheck, ProjectSnapshot
+from pmo.health.selectors import evm_series
 from pmo.planning.models import Activity, BaselineActivity
 from pmo.portfolio.choices import RAG, LifecycleStage
 from pmo.portfolio.models import Project, ProjectObjective
@@ -434,24 +435,26 @@ def project_health(user, project: Project) -> dict | None:
     }
 
 
-def project_series(user, project: Project) -> list[dict]:
-    """The project's recorded PV, EV and AC per period, oldest first. One query."""
-    rows = (
-        ProjectSnapshot.objects.visible_to(user, Action.VIEW)
-        .filter(project=project)
-        .order_by("period_end")
-        .values("period_end", "pv", "ev", "ac", "bac")
-    )
-    return [
-        {
-            "period_end": row["period_end"],
-            "pv": _number(row["pv"]),
-            "ev": _number(row["ev"]),
-            "ac": _number(row["ac"]),
-            "bac": _number(row["bac"]),
-        }
-        for row in rows
-    ]
+def project_series(project: Project, *, today: date) -> dict:
+    """The project's planned value over its whole primary baseline, week by week, and the PV, EV
+    and AC recorded in its snapshots (with this week's figures), from ``pmo.health``'s
+    ``evm_series``. A fixed number of queries."""
+    series = evm_series(project, as_of=today)
+    return {
+        "has_baseline": series["has_baseline"],
+        "baseline_pv": [
+            {"period_end": end, "pv": _number(pv)} for end, pv in zip(series["period_ends"], series["pv"], strict=True)
+        ],
+        "recorded": [
+            {
+                "period_end": row["period_end"],
+                "pv": _number(row.get("pv")),
+                "ev": _number(row.get("ev")),
+                "ac": _number(row.get("ac")),
+            }
+            for row in series["history"]
+        ],
+    }
 
 
 # --- the dashboards -------------------------------------------------------------------------
@@ -491,7 +494,7 @@ def project_dashboard(user, project: Project, *, today: date | None = None) -> d
         "health": project_health(user, project),
         "evm": evm,
         "figures": {name: _rounded(value) for name, value in (row["figures"] if row else {}).items()},
-        "s_curve": project_series(user, project),
+        "s_curve": project_series(project, today=today),
         "milestones": upcoming_milestones(user, projects, today=today),
         "risks": top_risks(user, projects),
         "capacity": capacity_summary(rows, figures),

@@ -123,9 +123,11 @@ class ProjectDashboardView(LoginRequiredMixin, TemplateView):
             pk=kwargs["pk"],
         )
         data = selectors.project_dashboard(self.request.user, project)
-        figures = {"s_curve": charts.s_curve_figure(data["s_curve"])}
+        figures = {"s_curve": charts.project_s_curve_figure(data["s_curve"])}
         if data["health"] is not None:
-            figures["dimensions"] = charts.project_dimension_figure(data["health"], project.get_absolute_url())
+            figures["dimensions"] = charts.project_dimension_figure(
+                data["health"], reverse("health:project_health", args=[project.pk])
+            )
         context.update(object=project, dashboard=data, charts=figures)
         return context
 

@@ -186,8 +186,15 @@ class DashboardProjectHealthSerializer(serializers.Serializer):
     fired = DashboardFindingSerializer(many=True)
 
 
-class DashboardProjectSeriesPointSerializer(DashboardSeriesPointSerializer):
-    bac = serializers.FloatField(allow_null=True)
+class DashboardBaselinePointSerializer(serializers.Serializer):
+    period_end = serializers.DateField()
+    pv = serializers.FloatField(allow_null=True)
+
+
+class DashboardProjectSeriesSerializer(serializers.Serializer):
+    has_baseline = serializers.BooleanField()
+    baseline_pv = DashboardBaselinePointSerializer(many=True, help_text="Cumulative PV of the primary baseline.")
+    recorded = DashboardSeriesPointSerializer(many=True, help_text="PV, EV and AC recorded each week.")
 
 
 class ProjectDashboardSerializer(serializers.Serializer):
@@ -198,7 +205,7 @@ class ProjectDashboardSerializer(serializers.Serializer):
     figures = serializers.DictField(
         child=serializers.FloatField(allow_null=True), help_text="Every named figure of the latest snapshot."
     )
-    s_curve = DashboardProjectSeriesPointSerializer(many=True)
+    s_curve = DashboardProjectSeriesSerializer()
     milestones = DashboardMilestonesSerializer()
     risks = DashboardRisksSerializer()
     capacity = DashboardCapacitySerializer()

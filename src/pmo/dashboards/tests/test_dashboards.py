@@ -210,7 +210,8 @@ def test_the_api_answers_the_page_figures(world):
     project = Project.objects.get(code="DASH-1")
     one = client.get(reverse("api:dashboard-project", args=[project.pk])).json()
     assert one["project"]["code"] == "DASH-1" and one["health"]["overall"] == "amber"
-    assert [row["period_end"] for row in one["s_curve"]] == [period.isoformat() for period in PERIODS]
+    recorded = [row["period_end"] for row in one["s_curve"]["recorded"]]
+    assert recorded[:3] == [period.isoformat() for period in PERIODS]
     assert one["evm"]["spi"] == pytest.approx(figures_of(1, 2)["spi"], abs=1e-4)
 
 
