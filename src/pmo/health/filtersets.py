@@ -5,7 +5,7 @@ from django.db.models import Q
 
 from pmo.core.filtersets import IdFilter
 from pmo.health.choices import Dimension, HealthStatus
-from pmo.health.models import HealthCheck
+from pmo.health.models import HealthCheck, ProjectSnapshot
 
 
 class HealthCheckFilterSet(django_filters.FilterSet):
@@ -31,3 +31,16 @@ class HealthCheckFilterSet(django_filters.FilterSet):
     def filter_status(self, queryset, name, value):
         dimension = self.form.cleaned_data.get("dimension") or "overall"
         return queryset.filter(**{dimension: value})
+
+
+class ProjectSnapshotFilterSet(django_filters.FilterSet):
+    portfolio = IdFilter(field_name="project__portfolio_id", label="Portfolio id")
+    programme = IdFilter(field_name="project__programme_id", label="Programme id")
+    project = IdFilter(field_name="project_id", label="Project id")
+    period_from = django_filters.DateFilter(field_name="period_end", lookup_expr="gte", label="Weeks ending from")
+    period_until = django_filters.DateFilter(field_name="period_end", lookup_expr="lte", label="Weeks ending until")
+    is_latest = django_filters.BooleanFilter()
+
+    class Meta:
+        model = ProjectSnapshot
+        fields = ["portfolio", "programme", "project", "period_from", "period_until", "is_latest"]

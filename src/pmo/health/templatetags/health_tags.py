@@ -1,10 +1,10 @@
 """Template helpers of health pages: a status as a badge, a figure in its unit."""
 
 from django import template
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.utils.html import format_html
 
 from pmo.health.choices import HealthStatus
-from pmo.web.templatetags.pmo_tags import money, rag_badge
 from pmo_engine.metrics import METRICS
 
 register = template.Library()
@@ -12,9 +12,9 @@ register = template.Library()
 
 @register.filter
 def status_badge(value: str):
-    """A RAG badge; "not assessed" in grey."""
+    """A RAG badge (the markup of ``rag_badge``); "not assessed" in grey."""
     if value in (HealthStatus.RED, HealthStatus.AMBER, HealthStatus.GREEN):
-        return rag_badge(value)
+        return format_html('<span class="rag rag-{}">{}</span>', value, value.title())
     return format_html('<span class="rag rag-none">{}</span>', "Not assessed")
 
 
@@ -25,7 +25,7 @@ def in_unit(value, unit: str) -> str:
         return "—"
     value = float(value)
     if unit == "money":
-        return money(value)
+        return intcomma(f"{value:.0f}")  # as the ``money`` filter shows it
     if unit == "ratio":
         return f"{value:.2f}"
     if unit == "percent":
