@@ -11,7 +11,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from pmo.core.audit import record_event
+from pmo.core.audit import record_event, snapshot
 from pmo.core.choices import Action
 from pmo.core.errors import DomainError, InvalidData, NotFound, PermissionRefused
 from pmo.core.models import Person
@@ -527,3 +527,15 @@ def dismiss_recommendation(*, actor, recommendation: Recommendation, reason: str
         reason=reason,
         action="recommendation.dismissed",
     )
+
+
+@transaction.atomic
+def delete_kpi(*, actor, kpi: KPI, reason: str = "") -> None:
+    """Remove a KPI never measured (the PMO). A KPI with measurements is made inactive instead, so
+    that its history stays."""
+    require_global(actor, Action.ARCHIVE, "KPIs")
+    row = locked_for(actor, KPI, kpi.pk, Action.ARCHIVE)
+    if row.measurements.exists():
+        raise DomainError(f"{row.code} has measurements; make it inactive instead, so its history stays.")
+    record_event(actor=actor, action="kpi.deleted", obj=row, before=snapshot(row), reason=reason)
+    row.delete()

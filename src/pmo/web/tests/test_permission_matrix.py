@@ -9,6 +9,7 @@ from pmo.core.testing.harness import PermissionMatrix
 from pmo.core.tests.permission_resources import ORGANISATION_RESOURCES
 from pmo.governance.tests.permission_resources import GOVERNANCE_RESOURCES
 from pmo.health.tests.permission_resources import HEALTH_RESOURCES
+from pmo.kpis.tests.permission_resources import KPIS_RESOURCES
 from pmo.levelling.tests.permission_resources import LEVELLING_RESOURCES
 from pmo.lifecycle.tests.permission_resources import LIFECYCLE_RESOURCES
 from pmo.planning.tests.permission_resources import PLANNING_RESOURCES
@@ -27,4 +28,5 @@ class TestEveryResource(PermissionMatrix):
         *CHANGES_RESOURCES,
         *GOVERNANCE_RESOURCES,
         *HEALTH_RESOURCES,
+        *KPIS_RESOURCES,
     ]
