@@ -46,6 +46,7 @@ KPI_FIELDS = (
 HISTORY_WEEKS = 104
 TARGET_MODELS = {KPILevel.PROJECT: Project, KPILevel.PROGRAMME: Programme, KPILevel.PORTFOLIO: Portfolio}
 ACTION_DUE_DAYS = 14
+BATCH_SIZE = 500
 
 
 # --- formulas and definitions ---------------------------------------------------------------
@@ -149,26 +150,29 @@ def _target_fields(level: str, target_id: int) -> dict:
     }
 
 
-def figures_for_period(period_end: date) -> dict[str, dict[int, dict]]:
-    """The figures of every project, programme and portfolio at ``period_end`` (level -> id ->
-    figures): projects' from their snapshots, programmes' and portfolios' the ``aggregate`` of
-    their active projects'. Two queries."""
-    rows = ProjectSnapshot.objects.filter(period_end=period_end, project__is_archived=False).values_list(
-        "project_id", "project__programme_id", "project__portfolio_id", "figures"
+def figures_for_periods(periods: Iterable[date]) -> dict[date, dict[str, dict[int, dict]]]:
+    """The figures of every project, programme and portfolio at each of ``periods`` (period ->
+    level -> id -> figures): projects' from their snapshots, programmes' and portfolios' the
+    ``aggregate`` of their active projects'. One query."""
+    rows = ProjectSnapshot.objects.filter(period_end__in=list(periods), project__is_archived=False).values_list(
+        "period_end", "project_id", "project__programme_id", "project__portfolio_id", "figures"
     )
-    projects: dict[int, dict] = {}
-    by_programme: dict[int, list[dict]] = defaultdict(list)
-    by_portfolio: dict[int, list[dict]] = defaultdict(list)
-    for project_id, programme_id, portfolio_id, stored in rows:
+    projects: dict[date, dict[int, dict]] = defaultdict(dict)
+    by_programme: dict[date, dict[int, list]] = defaultdict(lambda: defaultdict(list))
+    by_portfolio: dict[date, dict[int, list]] = defaultdict(lambda: defaultdict(list))
+    for period_end, project_id, programme_id, portfolio_id, stored in rows:
         figures = stored or {}
-        projects[project_id] = figures
+        projects[period_end][project_id] = figures
         if programme_id:
-            by_programme[programme_id].append(figures)
-        by_portfolio[portfolio_id].append(figures)
+            by_programme[period_end][programme_id].append(figures)
+        by_portfolio[period_end][portfolio_id].append(figures)
     return {
-        KPILevel.PROJECT: projects,
-        KPILevel.PROGRAMME: {pk: aggregate(group) for pk, group in by_programme.items()},
-        KPILevel.PORTFOLIO: {pk: aggregate(group) for pk, group in by_portfolio.items()},
+        period_end: {
+            KPILevel.PROJECT: projects[period_end],
+            KPILevel.PROGRAMME: {pk: aggregate(group) for pk, group in by_programme[period_end].items()},
+            KPILevel.PORTFOLIO: {pk: aggregate(group) for pk, group in by_portfolio[period_end].items()},
+        }
+        for period_end in projects
     }
 
 
@@ -180,8 +184,20 @@ def _judge(kpi: KPI, value: float | None) -> str:
     return engine.rag(value, target=kpi.target, amber=kpi.amber, red=kpi.red, direction=kpi.direction)
 
 
+def _is_due(kpi: KPI, period_end: date) -> bool:
+    return kpi.frequency == Frequency.WEEKLY or is_month_end_period(period_end)
+
+
 def latest_period_end() -> date | None:
     return ProjectSnapshot.objects.order_by("-period_end").values_list("period_end", flat=True).first()
+
+
+def snapshot_periods(*, weeks: int, until: date | None = None) -> list[date]:
+    """The last ``weeks`` periods with project snapshots, up to ``until``, oldest first."""
+    periods = ProjectSnapshot.objects.order_by("-period_end").values_list("period_end", flat=True).distinct()
+    if until is not None:
+        periods = periods.filter(period_end__lte=until)
+    return sorted(periods[:weeks])
 
 
 @transaction.atomic
@@ -195,58 +211,70 @@ def measure_kpis(*, period_end: date | None = None, kpi_ids: Iterable[int] | Non
         period_end = latest_period_end()
         if period_end is None:
             return 0
-    _check_period_end(period_end)
+    return measure_periods(periods=[period_end], kpi_ids=kpi_ids)
+
+
+@transaction.atomic
+def measure_periods(*, periods: Iterable[date], kpi_ids: Iterable[int] | None = None) -> int:
+    """``measure_kpis`` over several periods at once (a backfill, e.g. after a KPI is defined):
+    the same result as measuring them one after the other, oldest first, in a constant number of
+    queries."""
+    periods = sorted({_check_period_end(day) for day in periods})
+    if not periods:
+        return 0
     kpis = KPI.objects.filter(is_active=True).order_by("pk")
     if kpi_ids is not None:
         kpis = kpis.filter(pk__in=list(kpi_ids))
-    due = [kpi for kpi in kpis if kpi.frequency == Frequency.WEEKLY or is_month_end_period(period_end)]
     formulas = {}
-    for kpi in due:
+    for kpi in kpis:
         try:
             formulas[kpi.pk] = engine.parse(kpi.formula, METRICS)
         except engine.FormulaError:
             continue  # a figure renamed since the KPI was saved: the KPI's page shows the error
-    due = [kpi for kpi in due if kpi.pk in formulas]
+    due = [kpi for kpi in kpis if kpi.pk in formulas and any(_is_due(kpi, day) for day in periods)]
     if not due:
         return 0
-    figures = figures_for_period(period_end)
+    figures = figures_for_periods(periods)
     existing = {
-        (row.kpi_id, *_row_key(row.__dict__)): row
-        for row in Measurement.objects.filter(kpi__in=due, period_end=period_end)
+        (row.kpi_id, row.period_end, *_row_key(row.__dict__)): row
+        for row in Measurement.objects.filter(kpi__in=due, period_end__in=periods)
     }
     created, updated = [], []
     written: dict[int, int] = defaultdict(int)
-    for kpi in due:
-        scope = _scope_id(kpi)
-        for target_id, target_figures in figures[kpi.level].items():
-            if scope is not None and target_id != scope:
+    for period_end in periods:
+        for kpi in due:
+            if not _is_due(kpi, period_end):
                 continue
-            value = formulas[kpi.pk].evaluate(target_figures)
-            if value is None:
-                continue
-            status = _judge(kpi, value)
-            row = existing.get((kpi.pk, kpi.level, target_id))
-            if row is None:
-                created.append(
-                    Measurement(
-                        kpi=kpi,
-                        period_end=period_end,
-                        value=value,
-                        status=status,
-                        source=MeasurementSource.SCHEDULED,
-                        **_target_fields(kpi.level, target_id),
+            scope = _scope_id(kpi)
+            for target_id, target_figures in figures.get(period_end, {}).get(kpi.level, {}).items():
+                if scope is not None and target_id != scope:
+                    continue
+                value = formulas[kpi.pk].evaluate(target_figures)
+                if value is None:
+                    continue
+                status = _judge(kpi, value)
+                row = existing.get((kpi.pk, period_end, kpi.level, target_id))
+                if row is None:
+                    created.append(
+                        Measurement(
+                            kpi=kpi,
+                            period_end=period_end,
+                            value=value,
+                            status=status,
+                            source=MeasurementSource.SCHEDULED,
+                            **_target_fields(kpi.level, target_id),
+                        )
                     )
-                )
-            elif row.source == MeasurementSource.SCHEDULED:
-                row.value, row.status = value, status
-                updated.append(row)
-            else:
-                continue
-            written[kpi.pk] += 1
-    Measurement.objects.bulk_create(created)
+                elif row.source == MeasurementSource.SCHEDULED:
+                    row.value, row.status = value, status
+                    updated.append(row)
+                else:
+                    continue
+                written[kpi.pk] += 1
+    Measurement.objects.bulk_create(created, batch_size=BATCH_SIZE)
     if updated:
-        Measurement.objects.bulk_update(updated, ["value", "status"])
-    proposed = analyse_points({kpi.pk: kpi for kpi in due}, period_end, formulas)
+        Measurement.objects.bulk_update(updated, ["value", "status"], batch_size=BATCH_SIZE)
+    proposed = analyse_points({kpi.pk: kpi for kpi in due}, periods, formulas)
     for kpi in due:
         if written[kpi.pk] or proposed[kpi.pk]:
             record_event(
@@ -254,7 +282,7 @@ def measure_kpis(*, period_end: date | None = None, kpi_ids: Iterable[int] | Non
                 action="kpi.measured",
                 obj=kpi,
                 after={
-                    "period_end": period_end.isoformat(),
+                    "periods": [day.isoformat() for day in periods if _is_due(kpi, day)],
                     "measurements": written[kpi.pk],
                     "recommendations": proposed[kpi.pk],
                 },
@@ -264,26 +292,27 @@ def measure_kpis(*, period_end: date | None = None, kpi_ids: Iterable[int] | Non
 
 def analyse_points(
     kpis: Mapping[int, KPI],
-    period_end: date,
+    periods: list[date],
     formulas: Mapping[int, engine.Formula],
     *,
     targets: Iterable[tuple[str, int]] | None = None,
 ) -> dict[int, int]:
-    """Find the patterns at ``period_end`` (and, for the targets named, at the later points too)
-    in the series of each KPI and target measured then, store them on the measurements, and
-    propose the recommendations they call for. Returns the recommendations made per KPI."""
-    since = period_end - timedelta(weeks=HISTORY_WEEKS)
-    history = Measurement.objects.filter(kpi__in=list(kpis), period_end__gte=since).order_by("period_end")
+    """Find the patterns at ``periods`` (and, for the targets named, at the later points too) in
+    the series of each KPI and target, store them on the measurements, and propose the
+    recommendations they call for, oldest first. Returns the recommendations made per KPI."""
+    first, last = periods[0], periods[-1]
+    history = Measurement.objects.filter(kpi__in=list(kpis), period_end__gte=first - timedelta(weeks=HISTORY_WEEKS))
     if targets is not None:
         wanted = Q(pk__in=[])
         for level, target_id in targets:
             wanted |= Q(**{f"{level}_id": target_id})
         history = history.filter(wanted)
     else:
-        history = history.filter(period_end__lte=period_end)
+        history = history.filter(period_end__lte=last)
     series: dict[tuple, list[Measurement]] = defaultdict(list)
-    for row in history:
+    for row in history.order_by("period_end"):
         series[(row.kpi_id, *_row_key(row.__dict__))].append(row)
+    asked = set(periods)
     changed: list[Measurement] = []
     candidates: list[tuple[Measurement, engine.Recommendation]] = []
     for (kpi_id, _level, _target), points in series.items():
@@ -291,7 +320,7 @@ def analyse_points(
         rows = points
         if kpi.frequency == Frequency.MONTHLY:
             rows = [row for row in points if is_month_end_period(row.period_end)]
-        if not rows or rows[-1].period_end < period_end:
+        if not rows or rows[-1].period_end < first:
             continue
         analysis = engine.analyse(
             [row.value for row in rows],
@@ -300,16 +329,17 @@ def analyse_points(
             labels=[row.period_end.isoformat() for row in rows],
         )
         for row, found in zip(rows, analysis.flags, strict=True):
-            if row.period_end < period_end:
+            if row.period_end < first:
                 continue
             flags = [dict(flag) for flag in found]
             if row.flags != flags:
                 row.flags = flags
                 changed.append(row)
-            if row.period_end == period_end:
+            if row.period_end in asked:
                 candidates.extend((row, advice) for advice in engine.recommend(formulas[kpi_id].names, flags))
     if changed:
-        Measurement.objects.bulk_update(changed, ["flags"])
+        Measurement.objects.bulk_update(changed, ["flags"], batch_size=BATCH_SIZE)
+    candidates.sort(key=lambda pair: pair[0].period_end)
     return _propose(kpis, candidates)
 
 
@@ -353,7 +383,7 @@ def _propose(kpis: Mapping[int, KPI], candidates: list) -> dict[int, int]:
             )
         )
         made[measurement.kpi_id] += 1
-    Recommendation.objects.bulk_create(new)
+    Recommendation.objects.bulk_create(new, batch_size=BATCH_SIZE)
     return made
 
 
@@ -435,7 +465,7 @@ def record_measurement(
         )
     formula = engine.parse(kpi.formula, METRICS) if _parses(kpi.formula) else None
     if formula is not None:
-        analyse_points({kpi.pk: kpi}, period_end, {kpi.pk: formula}, targets=[(level, target.pk)])
+        analyse_points({kpi.pk: kpi}, [period_end], {kpi.pk: formula}, targets=[(level, target.pk)])
     row.refresh_from_db()
     return row
 

@@ -4,7 +4,7 @@ from datetime import date
 from io import StringIO
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -244,10 +244,36 @@ def test_measuring_costs_the_same_queries_for_more_projects(world, cpi_kpi, port
     assert len(many.captured_queries) <= len(few.captured_queries) + 1
 
 
+def test_measuring_many_periods_at_once_agrees_with_one_at_a_time(world, cpi_kpi, portfolio_cpi):
+    cpis = [1.0, 1.01, 0.99, 1.0, 1.02, 0.99, 0.97, 0.95, 0.93, 0.92, 0.8]
+    add_snapshots(world.project, cpis)
+    periods = [period(index) for index in range(len(cpis))]
+    for day in periods:
+        services.measure_kpis(period_end=day)
+    one_at_a_time = list(Measurement.objects.order_by("kpi", "period_end").values_list("value", "status", "flags"))
+    proposals = sorted(Recommendation.objects.values_list("kpi", "rule", "since"))
+    Recommendation.objects.all().delete()
+    Measurement.objects.all().delete()
+    with CaptureQueriesContext(connection) as queries:
+        written = services.measure_periods(periods=periods)
+    assert written == 2 * len(cpis)
+    assert list(Measurement.objects.order_by("kpi", "period_end").values_list("value", "status", "flags")) == (
+        one_at_a_time
+    )
+    assert sorted(Recommendation.objects.values_list("kpi", "rule", "since")) == proposals
+    assert len(queries.captured_queries) < 25
+
+
 def test_the_command_measures_and_reports(world, cpi_kpi):
     add_snapshots(world.project, [1.0])
     out = StringIO()
     call_command("measure_kpis", "--period-end", period(0).isoformat(), stdout=out)
     assert "Measured 1 value" in out.getvalue()
-    with pytest.raises(Exception, match="is a Saturday"):
+    with pytest.raises(CommandError, match="is a Saturday"):
         call_command("measure_kpis", "--period-end", "2026-01-03", stdout=out)
+    with pytest.raises(CommandError, match="not a date"):
+        call_command("measure_kpis", "--period-end", "last week", stdout=out)
+    add_snapshots(world.project, [0.9, 0.8], start=1)
+    call_command("measure_kpis", "--weeks", "3", stdout=out)
+    assert "Measured 3 value(s) for 3 periods" in out.getvalue()
+    assert Measurement.objects.filter(kpi=cpi_kpi).count() == 3
