@@ -33,8 +33,8 @@ class LocalOnlyFetcher(URLFetcher):
         return super().fetch(url, headers)
 
 
-def render_pdf(html: str) -> bytes:
-    return HTML(string=html, base_url=None, url_fetcher=LocalOnlyFetcher()).write_pdf()
+def render_pdf(html: str, fetcher: LocalOnlyFetcher | None = None) -> bytes:
+    return HTML(string=html, base_url=None, url_fetcher=fetcher or LocalOnlyFetcher()).write_pdf()
 
 
 def report_pdf(report: HighlightReport) -> bytes:
