@@ -271,10 +271,13 @@ def measure_periods(*, periods: Iterable[date], kpi_ids: Iterable[int] | None = 
                 else:
                     continue
                 written[kpi.pk] += 1
+    # Patterns first, on the rows in hand and the history stored, so every row is written once.
+    changed, candidates = find_patterns({kpi.pk: kpi for kpi in due}, periods, formulas, fresh=created + updated)
     Measurement.objects.bulk_create(created, batch_size=BATCH_SIZE)
-    if updated:
-        Measurement.objects.bulk_update(updated, ["value", "status"], batch_size=BATCH_SIZE)
-    proposed = analyse_points({kpi.pk: kpi for kpi in due}, periods, formulas)
+    rewritten = {row.pk: row for row in [*updated, *changed]}
+    if rewritten:
+        Measurement.objects.bulk_update(list(rewritten.values()), ["value", "status", "flags"], batch_size=BATCH_SIZE)
+    proposed = _propose({kpi.pk: kpi for kpi in due}, candidates)
     for kpi in due:
         if written[kpi.pk] or proposed[kpi.pk]:
             record_event(
@@ -290,16 +293,18 @@ def measure_periods(*, periods: Iterable[date], kpi_ids: Iterable[int] | None = 
     return sum(written.values())
 
 
-def analyse_points(
+def find_patterns(
     kpis: Mapping[int, KPI],
     periods: list[date],
     formulas: Mapping[int, engine.Formula],
     *,
+    fresh: Iterable[Measurement] = (),
     targets: Iterable[tuple[str, int]] | None = None,
-) -> dict[int, int]:
+) -> tuple[list[Measurement], list[tuple[Measurement, engine.Recommendation]]]:
     """Find the patterns at ``periods`` (and, for the targets named, at the later points too) in
-    the series of each KPI and target, store them on the measurements, and propose the
-    recommendations they call for, oldest first. Returns the recommendations made per KPI."""
+    the series of each KPI and target: the stored history with the ``fresh`` rows in hand (new or
+    changed, not yet saved) in place. Sets ``flags`` on the rows; returns the stored rows whose
+    flags changed, and the recommendations called for at ``periods``, oldest first. One query."""
     first, last = periods[0], periods[-1]
     history = Measurement.objects.filter(kpi__in=list(kpis), period_end__gte=first - timedelta(weeks=HISTORY_WEEKS))
     if targets is not None:
@@ -309,17 +314,19 @@ def analyse_points(
         history = history.filter(wanted)
     else:
         history = history.filter(period_end__lte=last)
+    points: dict[tuple, Measurement] = {}
+    for row in [*history, *fresh]:
+        points[(row.kpi_id, *_row_key(row.__dict__), row.period_end)] = row
     series: dict[tuple, list[Measurement]] = defaultdict(list)
-    for row in history.order_by("period_end"):
-        series[(row.kpi_id, *_row_key(row.__dict__))].append(row)
+    for key in sorted(points, key=lambda key: key[3]):
+        series[key[:3]].append(points[key])
     asked = set(periods)
     changed: list[Measurement] = []
     candidates: list[tuple[Measurement, engine.Recommendation]] = []
-    for (kpi_id, _level, _target), points in series.items():
+    for (kpi_id, _level, _target), rows in series.items():
         kpi = kpis[kpi_id]
-        rows = points
         if kpi.frequency == Frequency.MONTHLY:
-            rows = [row for row in points if is_month_end_period(row.period_end)]
+            rows = [row for row in rows if is_month_end_period(row.period_end)]  # noqa: PLW2901
         if not rows or rows[-1].period_end < first:
             continue
         analysis = engine.analyse(
@@ -334,13 +341,12 @@ def analyse_points(
             flags = [dict(flag) for flag in found]
             if row.flags != flags:
                 row.flags = flags
-                changed.append(row)
+                if row.pk is not None:
+                    changed.append(row)
             if row.period_end in asked:
                 candidates.extend((row, advice) for advice in engine.recommend(formulas[kpi_id].names, flags))
-    if changed:
-        Measurement.objects.bulk_update(changed, ["flags"], batch_size=BATCH_SIZE)
     candidates.sort(key=lambda pair: pair[0].period_end)
-    return _propose(kpis, candidates)
+    return changed, candidates
 
 
 def _propose(kpis: Mapping[int, KPI], candidates: list) -> dict[int, int]:
@@ -465,7 +471,12 @@ def record_measurement(
         )
     formula = engine.parse(kpi.formula, METRICS) if _parses(kpi.formula) else None
     if formula is not None:
-        analyse_points({kpi.pk: kpi}, [period_end], {kpi.pk: formula}, targets=[(level, target.pk)])
+        changed, candidates = find_patterns(
+            {kpi.pk: kpi}, [period_end], {kpi.pk: formula}, targets=[(level, target.pk)]
+        )
+        if changed:
+            Measurement.objects.bulk_update(changed, ["flags"])
+        _propose({kpi.pk: kpi}, candidates)
     row.refresh_from_db()
     return row
 
