@@ -4,6 +4,7 @@ BENCHMARKS = {
     "capacity": "benchmarks.capacity",
     "capacity_pages": "benchmarks.capacity_pages",
     "cpm": "benchmarks.cpm",
+    "dashboard": "benchmarks.dashboard",
     "lists": "benchmarks.lists",
     "mpsplib": "benchmarks.mpsplib",
     "psplib": "benchmarks.psplib",

@@ -6,6 +6,7 @@ from urllib.parse import urlencode
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db.models import Case, CharField, FilteredRelation, Q, Value, When
 from django.db.models.functions import Round
+from django.forms import MultipleChoiceField
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.views.generic import TemplateView
@@ -50,6 +51,32 @@ def _health_tables(data: dict, list_query: list) -> dict:
     return {"overall": overall, "dimensions": dimensions, "statuses": [(s, HealthStatus(s).label) for s in STATUSES]}
 
 
+def _filter_fields(filterset) -> list[dict]:
+    """The filter form as plain options: the page writes its selects itself, which is much faster
+    than rendering each option through the widget templates (there may be hundreds of managers)."""
+    form = filterset.form
+    fields = []
+    for name, field in form.fields.items():
+        value = form[name].value()
+        chosen = {
+            str(item) for item in (value if isinstance(value, list | tuple) else [value]) if item not in (None, "")
+        }
+        if hasattr(field, "queryset"):
+            options = [(str(obj.pk), str(obj)) for obj in field.queryset]
+        else:
+            options = [(str(key), label) for key, label in field.choices if key != ""]
+        fields.append(
+            {
+                "name": name,
+                "label": field.label or name.capitalize(),
+                "multiple": isinstance(field, MultipleChoiceField),
+                "options": [(key, label, key in chosen) for key, label in options],
+                "errors": form.errors.get(name, []),
+            }
+        )
+    return fields
+
+
 class GroupDashboardView(LoginRequiredMixin, TemplateView):
     """A portfolio or programme dashboard: every widget over the filtered selection."""
 
@@ -67,6 +94,7 @@ class GroupDashboardView(LoginRequiredMixin, TemplateView):
         programme = self.programme()
         filterset, projects, registers = group_selection(self.request, self.request.GET, programme=programme)
         context["filterset"] = filterset
+        context["filter_fields"] = _filter_fields(filterset)
         context["programme"] = programme
         if projects is None:
             return context

@@ -68,7 +68,7 @@ class DashboardMilestoneSerializer(serializers.Serializer):
     project_name = serializers.CharField()
     forecast = serializers.DateField()
     baseline = serializers.DateField(allow_null=True, help_text="The primary baseline's date.")
-    slip_days = serializers.IntegerField(allow_null=True, help_text="Forecast minus baseline, in days.")
+    slip_days = serializers.FloatField(allow_null=True, help_text="Forecast minus baseline, in calendar days.")
     is_critical = serializers.BooleanField()
     url = serializers.CharField()
 
