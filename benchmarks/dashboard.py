@@ -59,6 +59,37 @@ def _pages(portfolio_id: int, programme_id: int, project_id: int) -> dict[str, s
     }
 
 
+def _time_pages(runs: int) -> dict:
+    """Each page's timings and query count, as the administrator and as the portfolio manager."""
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+    from django.test import Client
+
+    from pmo.core.choices import Action
+    from pmo.portfolio.models import Programme, Project
+
+    result: dict = {}
+    users = get_user_model().objects
+    manager = users.get(username="portfolio.manager")
+    programme = Programme.objects.visible_to(manager, Action.VIEW).filter(projects__isnull=False).order_by("pk").first()
+    project = Project.objects.visible_to(manager, Action.VIEW).filter(snapshots__is_latest=True).order_by("pk").first()
+    pages = _pages(programme.portfolio_id, programme.pk, project.pk)
+    for username in ("admin", "portfolio.manager"):
+        client = Client(HTTP_HOST="localhost")
+        client.force_login(users.get(username=username))
+        for name, url in pages.items():
+            counter = _QueryCounter()
+            with connection.execute_wrapper(counter):
+                response = client.get(url)
+            if response.status_code != 200:
+                raise RuntimeError(f"{url} answered {response.status_code} for {username}")
+            key = f"{name}_{username.split('.')[0]}"
+            result.update(timing_figures(key, time_runs(partial(client.get, url), runs=runs)))
+            result[f"{key}_queries"] = counter.queries
+            progress(f"{key}: {result[f'{key}_median_s'] * 1000:.1f} ms, {counter.queries} queries")
+    return result
+
+
 def run(options: argparse.Namespace) -> dict:
     if options.reuse and not options.database_url:
         raise SystemExit("--reuse needs --database-url: the database that holds the demo")
@@ -70,16 +101,12 @@ def run(options: argparse.Namespace) -> dict:
     import django
 
     django.setup()
-    from django.contrib.auth import get_user_model
     from django.core.management import call_command
-    from django.db import connection
-    from django.test import Client
 
-    from pmo.core.choices import Action
     from pmo.demo.build import build_demo
     from pmo.health.models import HealthCheck, ProjectSnapshot
     from pmo.health.services import record_snapshots
-    from pmo.portfolio.models import Programme, Project
+    from pmo.portfolio.models import Project
 
     call_command("migrate", verbosity=0, interactive=False)
     result: dict = {"size": options.size, "seed": options.seed, "runs": options.runs, "target_s": TARGET_S}
@@ -100,24 +127,7 @@ def run(options: argparse.Namespace) -> dict:
     result["latest_health_checks"] = HealthCheck.objects.filter(is_latest=True).count()
     result["snapshots"] = ProjectSnapshot.objects.count()
 
-    users = get_user_model().objects
-    manager = users.get(username="portfolio.manager")
-    programme = Programme.objects.visible_to(manager, Action.VIEW).filter(projects__isnull=False).order_by("pk").first()
-    project = Project.objects.visible_to(manager, Action.VIEW).filter(snapshots__is_latest=True).order_by("pk").first()
-    pages = _pages(programme.portfolio_id, programme.pk, project.pk)
-    for username in ("admin", "portfolio.manager"):
-        client = Client(HTTP_HOST="localhost")
-        client.force_login(users.get(username=username))
-        for name, url in pages.items():
-            counter = _QueryCounter()
-            with connection.execute_wrapper(counter):
-                response = client.get(url)
-            if response.status_code != 200:
-                raise RuntimeError(f"{url} answered {response.status_code} for {username}")
-            key = f"{name}_{username.split('.')[0]}"
-            result.update(timing_figures(key, time_runs(partial(client.get, url), runs=options.runs)))
-            result[f"{key}_queries"] = counter.queries
-            progress(f"{key}: {result[f'{key}_median_s'] * 1000:.1f} ms, {counter.queries} queries")
+    result.update(_time_pages(options.runs))
     slowest = max(result["portfolio_dashboard_admin_median_s"], result["portfolio_dashboard_portfolio_median_s"])
     result["portfolio_dashboard_worst_median_s"] = slowest
     result["meets_target"] = slowest <= TARGET_S
