@@ -17,6 +17,7 @@ from pmo.core.models import OrganisationUnit
 from pmo.demo.changes import make_change_control, make_quality_reviews
 from pmo.demo.context import DemoContext
 from pmo.demo.governance import make_raid
+from pmo.demo.kpis import make_kpis
 from pmo.demo.lifecycle import make_gate_history, make_governance_documents
 from pmo.demo.logins import DEMO_LOGINS, make_logins
 from pmo.demo.names import UNITS
@@ -71,6 +72,7 @@ STEPS: tuple[Callable[[DemoContext], None], ...] = (
     make_change_control,
     make_quality_reviews,
     make_raid,
+    make_kpis,
 )
 
 
