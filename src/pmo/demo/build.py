@@ -17,6 +17,7 @@ from pmo.core.models import OrganisationUnit
 from pmo.demo.changes import make_change_control, make_quality_reviews
 from pmo.demo.context import DemoContext
 from pmo.demo.governance import make_raid
+from pmo.demo.health import make_health
 from pmo.demo.kpis import make_kpis
 from pmo.demo.lifecycle import make_gate_history, make_governance_documents
 from pmo.demo.logins import DEMO_LOGINS, make_logins
@@ -72,6 +73,7 @@ STEPS: tuple[Callable[[DemoContext], None], ...] = (
     make_change_control,
     make_quality_reviews,
     make_raid,
+    make_health,
     make_kpis,
 )
 

@@ -48,6 +48,13 @@ def project_figures(project_ids: Collection[int], *, as_of: date) -> dict[int, d
     return adapters.compute_figures(project_ids, as_of)
 
 
+def earned_value_inputs(project_ids: Collection[int], *, as_of: date) -> tuple[dict, dict[int, dict[date, float]]]:
+    """The primary baseline of each project as weekly planned value (``adapters.BaselineCurve``),
+    and the approved cost per project and week up to the end of ``as_of``'s week. Three queries."""
+    curves, _ = adapters.baseline_curves(project_ids)
+    return curves, adapters.actual_cost_by_week(project_ids, adapters.week_end(as_of))
+
+
 def today() -> date:
     return timezone.localdate()
 
