@@ -321,7 +321,7 @@ def approve_report(*, actor, report: HighlightReport, comment: str = "") -> High
 
 
 @transaction.atomic
-def return_report(*, actor, report: HighlightReport, comment: str) -> HighlightReport:
+def return_report(*, actor, report: HighlightReport, comment: str = "") -> HighlightReport:
     return _review(actor, report, ReportStatus.RETURNED, comment)
 
 

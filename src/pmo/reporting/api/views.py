@@ -25,6 +25,14 @@ from pmo.reporting.models import HighlightReport, ReportPack
 TIMESTAMPS = ("created_at", "updated_at")
 
 
+class RepresentedMixin:
+    """Answers a write with the read serializer (the create serializers only take input)."""
+
+    def representation(self, instance) -> dict:
+        fresh = self.get_queryset().filter(pk=instance.pk).first()
+        return self.serializer_class(fresh or instance, context=self.get_serializer_context()).data
+
+
 def _created(view, instance) -> Response:
     data = view.representation(instance)
     return Response(data, status=status.HTTP_201_CREATED, headers={"Location": str(data["url"])})
@@ -36,7 +44,7 @@ def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
     return response
 
 
-class HighlightReportViewSet(UpdateThroughServiceMixin, ReadViewSet):
+class HighlightReportViewSet(RepresentedMixin, UpdateThroughServiceMixin, ReadViewSet):
     """Highlight reports. POST drafts one (pre-filled from the project's data); PATCH writes the
     narrative while it is a draft or returned; ``submit`` sends it to the PMO, who ``approve`` it
     or ``return`` it with a comment. No DELETE: reports stay on record."""
@@ -103,7 +111,7 @@ class HighlightReportViewSet(UpdateThroughServiceMixin, ReadViewSet):
         return _download(exports.report_pdf(report), exports.PDF_CONTENT_TYPE, name)
 
 
-class ReportPackViewSet(ReadViewSet):
+class ReportPackViewSet(RepresentedMixin, ReadViewSet):
     """Report packs of a programme or a portfolio for one period. POST collates one (the PMO or
     the programme's or portfolio's manager); ``refresh`` gathers a draft again; ``issue`` freezes
     it; ``pdf`` and ``xlsx`` download it."""

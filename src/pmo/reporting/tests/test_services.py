@@ -2,8 +2,10 @@
 and leaves stored data as it was), reminders, the health figures and report packs."""
 
 from datetime import date
+from io import StringIO
 
 import pytest
+from django.core.management import CommandError, call_command
 
 from pmo.core.audit import snapshot
 from pmo.core.errors import DomainError, InvalidData, NotFound, PermissionRefused
@@ -116,7 +118,7 @@ def test_one_report_per_project_and_period(rw):
         ("manager", "project", date(2099, 1, 1), InvalidData, "has not begun"),
     ],
 )
-def test_drafting_refusals_name_the_problem_and_create_nothing(rw, who, project, day, error, message):
+def test_drafting_refusals_name_the_problem_and_create_nothing(rw, who, project, day, error, message):  # noqa: PLR0917
     before = (HighlightReport.objects.count(), AuditEvent.objects.count())
     with pytest.raises(error, match=message):
         services.create_report(actor=getattr(rw, who), project=getattr(rw, project), period_day=day)
@@ -254,13 +256,18 @@ def test_reminders_tell_managers_of_late_and_due_reports_once_a_day(rw):
     sent = services.remind_reports(today=date(2026, 4, 4), email=False)
     assert sent == 1
     message = Notification.objects.filter(recipient=rw.manager).latest("pk").message
-    assert message == "The HERE-1 highlight report for 2026-01 was due on 2026-02-05 and is 58 day(s) late (2 reports missing)."
+    assert message == (
+        "The HERE-1 highlight report for 2026-01 was due on 2026-02-05 and is 58 day(s) late (2 reports missing)."
+    )
     assert services.remind_reports(today=date(2026, 4, 4), email=False) == 0
     assert ReportReminder.objects.filter(project=rw.project, sent_on=date(2026, 4, 4), is_late=True).count() == 1
     # The next month: with the old ones sent, only the April report due on 5 May is reminded.
     for start in (date(2026, 1, 1), date(2026, 2, 1)):
         HighlightReport.objects.create(
-            project=rw.project, period_start=start, period_end=start.replace(day=28), frequency="monthly",
+            project=rw.project,
+            period_start=start,
+            period_end=start.replace(day=28),
+            frequency="monthly",
             status=ReportStatus.APPROVED,
         )
     assert report.status == ReportStatus.SUBMITTED
@@ -315,7 +322,7 @@ def test_an_issued_pack_is_frozen(rw):
     report = _submitted(rw)
     services.approve_report(actor=rw.analyst, report=report)
     before = _state(pack)
-    with pytest.raises(DomainError, match="This pack is issued: its content is frozen."):
+    with pytest.raises(DomainError, match=r"This pack is issued: its content is frozen\."):
         services.refresh_pack(actor=rw.analyst, pack=pack)
     assert _state(pack) == before
     assert ReportPack.objects.get(pk=pack.pk).content["sections"] == []
@@ -332,3 +339,11 @@ def test_pack_refusals(rw):
     assert (ReportPack.objects.count(), AuditEvent.objects.count()) == before
     pack = services.create_pack(actor=rw.head, portfolio=rw.world.portfolio, period_day=MARCH)
     assert pack.programme is None and pack.title == "HERE highlight reports 2026-03"
+
+
+def test_the_reminder_command(rw):
+    out = StringIO()
+    call_command("remind_reports", "--date", "2026-04-04", stdout=out)
+    assert out.getvalue().strip() == "Sent 1 highlight report reminder(s)."
+    with pytest.raises(CommandError, match="--date must be a date as YYYY-MM-DD, not 'April'"):
+        call_command("remind_reports", "--date", "April")

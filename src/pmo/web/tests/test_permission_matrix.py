@@ -14,6 +14,7 @@ from pmo.levelling.tests.permission_resources import LEVELLING_RESOURCES
 from pmo.lifecycle.tests.permission_resources import LIFECYCLE_RESOURCES
 from pmo.planning.tests.permission_resources import PLANNING_RESOURCES
 from pmo.portfolio.tests.permission_resources import PORTFOLIO_RESOURCES
+from pmo.reporting.tests.permission_resources import REPORTING_RESOURCES
 from pmo.resourcing.tests.permission_resources import RESOURCING_RESOURCES
 
 
@@ -27,6 +28,7 @@ class TestEveryResource(PermissionMatrix):
         *LIFECYCLE_RESOURCES,
         *CHANGES_RESOURCES,
         *GOVERNANCE_RESOURCES,
+        *REPORTING_RESOURCES,
         *HEALTH_RESOURCES,
         *KPIS_RESOURCES,
     ]
