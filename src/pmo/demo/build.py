@@ -33,6 +33,7 @@ from pmo.demo.portfolio import (
     make_programmes,
     make_projects,
 )
+from pmo.demo.reporting import make_highlight_reports
 from pmo.demo.resourcing import (
     make_allocations,
     make_assignments,
@@ -73,6 +74,7 @@ STEPS: tuple[Callable[[DemoContext], None], ...] = (
     make_change_control,
     make_quality_reviews,
     make_raid,
+    make_highlight_reports,
     make_health,
     make_kpis,
 )
