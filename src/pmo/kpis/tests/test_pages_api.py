@@ -14,6 +14,7 @@ from pmo.governance.models import ActionItem
 from pmo.kpis import services
 from pmo.kpis.models import KPI, Measurement, Recommendation
 from pmo.kpis.tests.conftest import add_snapshots, period
+from pmo.portfolio import services as portfolio_services
 
 pytestmark = pytest.mark.django_db
 
@@ -260,3 +261,27 @@ def test_api_lists_cost_the_same_queries(world, measured):
         client.get(reverse("api:kpi-recommendation-list"))
     assert len(recommendations.captured_queries) <= len(few.captured_queries) + 1
     assert Recommendation.objects.exists()
+
+
+def test_kpi_page_and_panel_cost_the_same_queries_for_more_targets(client, world, measured):
+    login(client, world.permitted)
+    detail = reverse("kpis:kpi_detail", args=[measured.pk])
+    panel = reverse("kpis:target_panel", args=["portfolio", world.portfolio.pk])
+    client.get(detail)
+    with CaptureQueriesContext(connection) as few_detail:
+        client.get(detail)
+    with CaptureQueriesContext(connection) as few_panel:
+        client.get(panel)
+    for number in range(2, 7):
+        project = portfolio_services.create_project(
+            actor=world.admin, portfolio=world.portfolio, code=f"HERE-{number}", name=f"Project {number}"
+        )
+        add_snapshots(project, [1.0, 0.97, 0.94, 0.91])
+    services.measure_periods(periods=[period(index) for index in range(4)])
+    with CaptureQueriesContext(connection) as many_detail:
+        response = client.get(detail)
+    assert len(response.context["targets"]) == 6
+    with CaptureQueriesContext(connection) as many_panel:
+        client.get(panel)
+    assert len(many_detail.captured_queries) == len(few_detail.captured_queries)
+    assert len(many_panel.captured_queries) == len(few_panel.captured_queries)
