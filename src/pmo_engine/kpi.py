@@ -622,38 +622,20 @@ def analyse(
 # --- recommendations ------------------------------------------------------------------------
 
 # The kinds of KPI, told apart by the figures their formula reads (first match wins).
+# fmt: off
 KINDS: tuple[tuple[str, frozenset[str]], ...] = (
-    (
-        "cost",
-        frozenset({"cpi", "cv", "ac", "eac", "eac_cpi_spi", "eac_bottom_up", "etc", "vac", "tcpi", "percent_spent"}),
-    ),
-    (
-        "schedule",
-        frozenset(
-            {
-                "spi",
-                "sv",
-                "spi_t",
-                "sv_t",
-                "es",
-                "ieac_t",
-                "milestones_late",
-                "milestones_due",
-                "milestone_slip_days",
-                "finish_slip_days",
-                "float_consumed_pct",
-                "critical_float_days",
-                "percent_complete",
-                "percent_planned",
-            }
-        ),
-    ),
+    ("cost", frozenset({"ac", "cv", "cpi", "eac", "eac_cpi_spi", "eac_bottom_up", "etc", "vac", "tcpi",
+                        "percent_spent"})),
+    ("schedule", frozenset({"pv", "sv", "spi", "es", "at", "sv_t", "spi_t", "ieac_t", "percent_complete", "percent_planned",
+                            "milestones_due", "milestones_late", "milestone_slip_days", "finish_slip_days",
+                            "float_consumed_pct", "critical_float_days"})),
     ("risk", frozenset({"open_risks", "open_high_risks", "risk_exposure"})),
     ("issues", frozenset({"open_issues", "overdue_issues"})),
     ("governance", frozenset({"open_actions", "overdue_actions", "reports_missing", "report_days_late"})),
     ("scope", frozenset({"pending_changes", "approved_changes", "scope_change_pct"})),
     ("resources", frozenset({"overloaded_people", "overload_pct"})),
 )
+# fmt: on
 ANY = "any"
 
 
@@ -666,155 +648,81 @@ class Rule:
     rationale: str
 
 
+# fmt: off
 RULES: tuple[Rule, ...] = (
-    Rule(
-        "cost-worsening",
-        "cost",
-        WORSENING,
-        "Review the estimate to complete and the cost drivers behind the fall; if the overrun will "
-        "not recover, raise a change request to re-baseline the budget.",
-        "A cost index falling period after period is a systematic cause (rates, rework, scope "
-        "creep), not noise; CPI rarely recovers unaided after 20% of the work.",
-    ),
-    Rule(
-        "cost-beyond-limit",
-        "cost",
-        BEYOND_LIMIT,
-        "Investigate this period's cost bookings for a one-off cause (a late invoice, a miscoded "
-        "timesheet) and correct or explain them before the next report.",
-        "A point outside the natural process limits signals an assignable cause for that period.",
-    ),
-    Rule(
-        "cost-run",
-        "cost",
-        RUN,
-        "Re-forecast the estimate at completion from the current cost performance and agree with "
-        "the sponsor whether to recover, descope or release contingency.",
-        "A sustained shift below the usual level means the cost baseline no longer describes the project.",
-    ),
-    Rule(
-        "cost-red",
-        "cost",
-        ENTERED_RED,
-        "Escalate to the project board with a recovery plan: the cost drivers, the options (descope, "
-        "re-phase, contingency) and a change request if the budget must move.",
-        "Red means the cost tolerance is breached; the board decides on exceptions.",
-    ),
-    Rule(
-        "schedule-worsening",
-        "schedule",
-        WORSENING,
-        "Review the critical path and the slipping activities with their owners; plan schedule "
-        "compression (fast-tracking or crashing) or raise a change request for the dates.",
-        "Schedule performance that keeps falling points at a persistent constraint: resources, "
-        "dependencies or an unrealistic plan.",
-    ),
-    Rule(
-        "schedule-beyond-limit",
-        "schedule",
-        BEYOND_LIMIT,
-        "Find what stopped progress this period (a blocked dependency, an absence, a late "
-        "delivery) and record it as an issue with an owner.",
-        "A point beyond the control limits has a specific cause worth naming.",
-    ),
-    Rule(
-        "schedule-run",
-        "schedule",
-        RUN,
-        "Re-plan the remaining work against current productivity and check the forecast finish "
-        "against committed milestones.",
-        "A run on the bad side of the centre line shows the plan's pace is not being achieved.",
-    ),
-    Rule(
-        "schedule-red",
-        "schedule",
-        ENTERED_RED,
-        "Escalate the slippage to the project board with the recovery options and their cost; "
-        "consider an exception plan.",
-        "Red means the schedule tolerance is breached.",
-    ),
-    Rule(
-        "risk-worsening",
-        "risk",
-        WORSENING,
-        "Hold a risk review: re-score the top risks, check that each has an owner and a response "
-        "action, and escalate those above the threshold.",
-        "Growing exposure means responses are not keeping up with new or growing risks.",
-    ),
-    Rule(
-        "risk-red",
-        "risk",
-        ENTERED_RED,
-        "Ask the board to review the risk appetite and fund or approve the responses for the highest risks.",
-        "Exposure beyond tolerance needs a decision above the project.",
-    ),
-    Rule(
-        "issues-worsening",
-        "issues",
-        WORSENING,
-        "Triage the open issues: give each an owner and a target date, and close or escalate the oldest.",
-        "A growing issue backlog slows delivery and hides the ones that matter.",
-    ),
-    Rule(
-        "governance-worsening",
-        "governance",
-        WORSENING,
-        "Chase the overdue actions with their owners, re-date or cancel the stale ones and review "
-        "them at the next board.",
-        "Overdue actions that keep growing show decisions are not being followed through.",
-    ),
-    Rule(
-        "governance-red",
-        "governance",
-        ENTERED_RED,
-        "Ask the sponsor to confirm ownership of overdue actions and reports; escalate persistent "
-        "non-compliance to the PMO head.",
-        "Governance red means the controls the board relies on are not operating.",
-    ),
-    Rule(
-        "scope-worsening",
-        "scope",
-        WORSENING,
-        "Review the change log with the sponsor: confirm the benefits of approved changes and "
-        "tighten change control before approving more.",
-        "Scope that keeps growing erodes budget and schedule contingency.",
-    ),
-    Rule(
-        "resources-worsening",
-        "resources",
-        WORSENING,
-        "Level the resources: move or re-sequence work off the overloaded people, or request more capacity.",
-        "Sustained overload leads to slippage, errors and attrition.",
-    ),
-    Rule(
-        "any-worsening",
-        ANY,
-        WORSENING,
-        "Review the causes of the decline with the KPI's owner and agree a corrective action with a date.",
-        "Three or more periods moving the wrong way is a trend, not chance.",
-    ),
-    Rule(
-        "any-beyond-limit",
-        ANY,
-        BEYOND_LIMIT,
-        "Investigate this period for a specific cause and record what was found.",
-        "A point outside the natural process limits signals an assignable cause (Western Electric rule 1).",
-    ),
-    Rule(
-        "any-run",
-        ANY,
-        RUN,
-        "Check whether the process has shifted; if so, re-set the expectation or act to restore it.",
-        "Seven or more points on one side of the centre line show a sustained shift.",
-    ),
-    Rule(
-        "any-red",
-        ANY,
-        ENTERED_RED,
-        "Escalate to the owner of the KPI's target with a recovery plan.",
-        "Red means the agreed tolerance is breached.",
-    ),
+    Rule("cost-worsening", "cost", WORSENING,
+         "Review the estimate to complete and the cost drivers behind the fall; if the overrun will not "
+         "recover, raise a change request to re-baseline the budget.",
+         "A cost index falling period after period is a systematic cause (rates, rework, scope creep), not "
+         "noise; CPI rarely recovers unaided after 20% of the work."),
+    Rule("cost-beyond-limit", "cost", BEYOND_LIMIT,
+         "Investigate this period's cost bookings for a one-off cause (a late invoice, a miscoded timesheet) "
+         "and correct or explain them before the next report.",
+         "A point outside the natural process limits signals an assignable cause for that period."),
+    Rule("cost-run", "cost", RUN,
+         "Re-forecast the estimate at completion from the current cost performance and agree with the sponsor "
+         "whether to recover, descope or release contingency.",
+         "A sustained shift below the usual level means the cost baseline no longer describes the project."),
+    Rule("cost-red", "cost", ENTERED_RED,
+         "Escalate to the project board with a recovery plan: the cost drivers, the options (descope, "
+         "re-phase, contingency) and a change request if the budget must move.",
+         "Red means the cost tolerance is breached; the board decides on exceptions."),
+    Rule("schedule-worsening", "schedule", WORSENING,
+         "Review the critical path and the slipping activities with their owners; plan schedule compression "
+         "(fast-tracking or crashing) or raise a change request for the dates.",
+         "Schedule performance that keeps falling points at a persistent constraint: resources, dependencies "
+         "or an unrealistic plan."),
+    Rule("schedule-beyond-limit", "schedule", BEYOND_LIMIT,
+         "Find what stopped progress this period (a blocked dependency, an absence, a late delivery) and "
+         "record it as an issue with an owner.",
+         "A point beyond the control limits has a specific cause worth naming."),
+    Rule("schedule-run", "schedule", RUN,
+         "Re-plan the remaining work against current productivity and check the forecast finish against "
+         "committed milestones.",
+         "A run on the bad side of the centre line shows the plan's pace is not being achieved."),
+    Rule("schedule-red", "schedule", ENTERED_RED,
+         "Escalate the slippage to the project board with the recovery options and their cost; consider an "
+         "exception plan.",
+         "Red means the schedule tolerance is breached."),
+    Rule("risk-worsening", "risk", WORSENING,
+         "Hold a risk review: re-score the top risks, check that each has an owner and a response action, and "
+         "escalate those above the threshold.",
+         "Growing exposure means responses are not keeping up with new or growing risks."),
+    Rule("risk-red", "risk", ENTERED_RED,
+         "Ask the board to review the risk appetite and fund or approve the responses for the highest risks.",
+         "Exposure beyond tolerance needs a decision above the project."),
+    Rule("issues-worsening", "issues", WORSENING,
+         "Triage the open issues: give each an owner and a target date, and close or escalate the oldest.",
+         "A growing issue backlog slows delivery and hides the ones that matter."),
+    Rule("governance-worsening", "governance", WORSENING,
+         "Chase the overdue actions with their owners, re-date or cancel the stale ones and review them at the "
+         "next board.",
+         "Overdue actions that keep growing show decisions are not being followed through."),
+    Rule("governance-red", "governance", ENTERED_RED,
+         "Ask the sponsor to confirm ownership of overdue actions and reports; escalate persistent "
+         "non-compliance to the PMO head.",
+         "Governance red means the controls the board relies on are not operating."),
+    Rule("scope-worsening", "scope", WORSENING,
+         "Review the change log with the sponsor: confirm the benefits of approved changes and tighten change "
+         "control before approving more.",
+         "Scope that keeps growing erodes budget and schedule contingency."),
+    Rule("resources-worsening", "resources", WORSENING,
+         "Level the resources: move or re-sequence work off the overloaded people, or request more capacity.",
+         "Sustained overload leads to slippage, errors and attrition."),
+    Rule("any-worsening", ANY, WORSENING,
+         "Review the causes of the decline with the KPI's owner and agree a corrective action with a date.",
+         "Three or more periods moving the wrong way is a trend, not chance."),
+    Rule("any-beyond-limit", ANY, BEYOND_LIMIT,
+         "Investigate this period for a specific cause and record what was found.",
+         "A point outside the natural process limits signals an assignable cause (Western Electric rule 1)."),
+    Rule("any-run", ANY, RUN,
+         "Check whether the process has shifted; if so, re-set the expectation or act to restore it.",
+         "Seven or more points on one side of the centre line show a sustained shift."),
+    Rule("any-red", ANY, ENTERED_RED,
+         "Escalate to the owner of the KPI's target with a recovery plan.",
+         "Red means the agreed tolerance is breached."),
 )
+# fmt: on
 RULES_BY_CODE = {rule.code: rule for rule in RULES}
 
 
