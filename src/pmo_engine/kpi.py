@@ -626,7 +626,8 @@ def analyse(
 KINDS: tuple[tuple[str, frozenset[str]], ...] = (
     ("cost", frozenset({"ac", "cv", "cpi", "eac", "eac_cpi_spi", "eac_bottom_up", "etc", "vac", "tcpi",
                         "percent_spent"})),
-    ("schedule", frozenset({"pv", "sv", "spi", "es", "at", "sv_t", "spi_t", "ieac_t", "percent_complete", "percent_planned",
+    ("schedule", frozenset({"pv", "sv", "spi", "es", "at", "sv_t", "spi_t", "ieac_t", "percent_complete",
+                            "percent_planned",
                             "milestones_due", "milestones_late", "milestone_slip_days", "finish_slip_days",
                             "float_consumed_pct", "critical_float_days"})),
     ("risk", frozenset({"open_risks", "open_high_risks", "risk_exposure"})),

@@ -402,6 +402,7 @@ def test_the_kind_of_kpi_picks_the_rule():
     assert "estimate to complete" in cost[0].text and "change request" in cost[0].text
     assert cost[0].since == "2026-03-01" and cost[0].evidence == "Fell 3 periods in a row"
     assert [advice.rule for advice in recommend(["spi"], falling)] == ["schedule-worsening"]
+    assert [advice.rule for advice in recommend(["ev", "pv"], falling)] == ["schedule-worsening"]
     assert [advice.rule for advice in recommend(["overdue_actions"], falling)] == ["governance-worsening"]
     # No rule for this kind and pattern: the general rule.
     beyond = [{"code": "beyond_limit", "since": "2026-03-01", "message": "x"}]
