@@ -23,6 +23,7 @@ Pure Python; cost O(rules).
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from math import isfinite
 
 from pmo_engine.errors import InvalidInput
@@ -382,34 +383,14 @@ def assess(
     chosen = _settings(settings or {})
     findings = []
     for order, rule in enumerate(RULES.values()):
-        setting = chosen.get(rule.code, RuleSetting(rule.amber, rule.red))
+        setting = chosen.get(rule.code)
         value = figures.get(rule.figure)
-        if value is not None:
-            value = float(value)
-        if not setting.enabled:
-            status = NOT_ASSESSED
-            message = f"{rule.label} is switched off by the PMO."
+        value = None if value is None or not isfinite(value) else float(value)
+        if setting is None:
+            finding = _finding(rule.code, value, rule.amber, rule.red, True)
         else:
-            status = status_of(rule, value, setting.amber, setting.red)
-            message = _message(rule, value, setting, status)
-        findings.append(
-            (
-                order,
-                Finding(
-                    rule=rule.code,
-                    label=rule.label,
-                    dimension=rule.dimension,
-                    figure=rule.figure,
-                    direction=rule.direction,
-                    value=value if value is None or isfinite(value) else None,
-                    amber=float(setting.amber),
-                    red=float(setting.red),
-                    status=status,
-                    message=message,
-                    enabled=setting.enabled,
-                ),
-            )
-        )
+            finding = _finding(rule.code, value, setting.amber, setting.red, setting.enabled)
+        findings.append((order, finding))
     dimensions = {
         dimension: worst(finding.status for _, finding in findings if finding.dimension == dimension)
         for dimension in DIMENSIONS
@@ -419,6 +400,33 @@ def assess(
         overall=worst(dimensions.values()),
         dimensions=dimensions,
         findings=tuple(finding for _, finding in findings),
+    )
+
+
+@lru_cache(maxsize=8192)
+def _finding(code: str, value: float | None, amber: float, red: float, enabled: bool) -> Finding:
+    """One rule's finding (cached: counts and thresholds repeat across projects and weeks, and a
+    Finding is immutable)."""
+    rule = RULES[code]
+    setting = RuleSetting(amber, red, enabled)
+    if not enabled:
+        status = NOT_ASSESSED
+        message = f"{rule.label} is switched off by the PMO."
+    else:
+        status = status_of(rule, value, amber, red)
+        message = _message(rule, value, setting, status)
+    return Finding(
+        rule=rule.code,
+        label=rule.label,
+        dimension=rule.dimension,
+        figure=rule.figure,
+        direction=rule.direction,
+        value=value,
+        amber=float(amber),
+        red=float(red),
+        status=status,
+        message=message,
+        enabled=enabled,
     )
 
 

@@ -91,10 +91,13 @@ def week_end(day: date) -> date:
     return week_start(day) + timedelta(days=6)
 
 
-def local_date(moment: datetime | None) -> date | None:
+def local_date(moment: datetime | None, zone=None) -> date | None:
+    """The local date of ``moment`` (in ``zone``, default the current time zone)."""
     if moment is None:
         return None
-    return timezone.localtime(moment).date() if timezone.is_aware(moment) else moment.date()
+    if moment.tzinfo is None:
+        return moment.date()
+    return moment.astimezone(zone or timezone.get_current_timezone()).date()
 
 
 def _float(value: Decimal | float | int | None) -> float:
@@ -160,10 +163,11 @@ def baseline_curves(project_ids: Collection[int]) -> tuple[dict[int, BaselineCur
     )
     entries: dict[int, list[tuple]] = defaultdict(list)
     milestones: dict[int, list[tuple]] = defaultdict(list)
+    zone = timezone.get_current_timezone()
     for project_id, activity_id, start, finish, cost, is_summary, is_milestone in rows.order_by():
         if is_summary:
             continue
-        start_day, finish_day = local_date(start), local_date(finish)
+        start_day, finish_day = local_date(start, zone), local_date(finish, zone)
         entries[project_id].append((activity_id, start_day, finish_day, _float(cost)))
         if is_milestone and activity_id is not None:
             milestones[project_id].append((activity_id, finish_day or start_day))
@@ -185,6 +189,7 @@ def _plan_rows(project_ids: Collection[int]) -> dict[int, list[tuple]]:
         "is_critical",
     )
     plan: dict[int, list[tuple]] = defaultdict(list)
+    zone = timezone.get_current_timezone()
     for project_id, pk, percent, cost, milestone, finish, actual_finish, total_float, critical in rows.order_by():
         plan[project_id].append(
             (
@@ -192,8 +197,8 @@ def _plan_rows(project_ids: Collection[int]) -> dict[int, list[tuple]]:
                 _float(percent) / 100.0,
                 _float(cost),
                 milestone,
-                local_date(finish),
-                local_date(actual_finish),
+                local_date(finish, zone),
+                local_date(actual_finish, zone),
                 total_float,
                 critical,
             )
