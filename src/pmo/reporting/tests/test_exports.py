@@ -60,7 +60,7 @@ def test_a_pack_pdf_has_a_cover_a_summary_and_a_section_per_approved_report(rw, 
     _, cover = _page(document, 0)
     assert "Highlight report pack" in cover and "HERE-P highlight reports 2026-03" in cover
     pixels, summary = _page(document, 1)
-    assert _dark_share(pixels) > 0.01
+    assert _dark_share(pixels) > 0.005  # a page with only its footer is below 0.001
     assert "Summary" in summary and "HERE-1" in summary and "HERE-2" in summary and "0.75" in summary
     assert "Missing" in summary
     texts = [document[i].get_textpage().get_text_range() for i in range(2, len(document))]
