@@ -7,7 +7,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -47,6 +47,7 @@ HISTORY_WEEKS = 104
 TARGET_MODELS = {KPILevel.PROJECT: Project, KPILevel.PROGRAMME: Programme, KPILevel.PORTFOLIO: Portfolio}
 ACTION_DUE_DAYS = 14
 BATCH_SIZE = 500
+INSERT_CHUNK = 2000
 
 
 # --- formulas and definitions ---------------------------------------------------------------
@@ -273,7 +274,7 @@ def measure_periods(*, periods: Iterable[date], kpi_ids: Iterable[int] | None = 
                 written[kpi.pk] += 1
     # Patterns first, on the rows in hand and the history stored, so every row is written once.
     changed, candidates = find_patterns({kpi.pk: kpi for kpi in due}, periods, formulas, fresh=created + updated)
-    Measurement.objects.bulk_create(created, batch_size=BATCH_SIZE)
+    _insert_measurements(created, kpis=due, periods=periods)
     rewritten = {row.pk: row for row in [*updated, *changed]}
     if rewritten:
         Measurement.objects.bulk_update(list(rewritten.values()), ["value", "status", "flags"], batch_size=BATCH_SIZE)
@@ -291,6 +292,70 @@ def measure_periods(*, periods: Iterable[date], kpi_ids: Iterable[int] | None = 
                 },
             )
     return sum(written.values())
+
+
+INSERTED_FIELDS = (
+    "kpi",
+    "project",
+    "programme",
+    "portfolio",
+    "period_end",
+    "value",
+    "status",
+    "source",
+    "note",
+    "recorded_by",
+    "recorded_at",
+    "flags",
+)
+
+
+def _insert_measurements(rows: list[Measurement], *, kpis, periods: list[date]) -> None:
+    """Insert new scheduled measurements and set their ids. A backfill writes a row per KPI,
+    target and week (a hundred thousand for a large organisation's half year), where the ORM's
+    bulk insert spends most of its time compiling SQL: this writes them with one prepared
+    statement, each value adapted by its field for the database in use, then reads the ids back
+    (two queries, plus one per 2,000 rows)."""
+    if not rows:
+        return
+    meta = Measurement._meta
+    fields = [meta.get_field(name) for name in INSERTED_FIELDS]
+    table = connection.ops.quote_name(meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
+    placeholders = ", ".join(["%s"] * len(fields))
+    sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"
+    period_field, recorded_field, flags_field = (meta.get_field(n) for n in ("period_end", "recorded_at", "flags"))
+    now = recorded_field.get_db_prep_save(timezone.now(), connection)
+    days = {day: period_field.get_db_prep_save(day, connection) for day in {row.period_end for row in rows}}
+    params = [
+        (
+            row.kpi_id,
+            row.project_id,
+            row.programme_id,
+            row.portfolio_id,
+            days[row.period_end],
+            row.value,
+            row.status,
+            row.source,
+            row.note,
+            row.recorded_by_id,
+            now,
+            flags_field.get_db_prep_save(row.flags, connection),
+        )
+        for row in rows
+    ]
+    with connection.cursor() as cursor:
+        for start in range(0, len(params), INSERT_CHUNK):
+            cursor.executemany(sql, params[start : start + INSERT_CHUNK])
+    ids = {
+        (kpi_id, day, *_row_key({"project_id": project, "programme_id": programme, "portfolio_id": portfolio})): pk
+        for pk, kpi_id, day, project, programme, portfolio in Measurement.objects.filter(
+            kpi__in=kpis, period_end__in=periods
+        ).values_list("pk", "kpi_id", "period_end", "project_id", "programme_id", "portfolio_id")
+    }
+    for row in rows:
+        row.pk = ids[(row.kpi_id, row.period_end, *_row_key(row.__dict__))]
+        row._state.adding = False
 
 
 def find_patterns(
