@@ -115,7 +115,8 @@ def run(options: argparse.Namespace) -> dict:
     else:
         progress(f"migrating and loading the {options.size} demo into {workdir}")
         summary = build_demo(size=options.size, seed=options.seed, today=TODAY)
-        result["demo"] = dataclasses.asdict(summary)
+        # The summary holds dates: as text, so that the result stays one JSON object.
+        result["demo"] = json.loads(json.dumps(dataclasses.asdict(summary), default=str))
 
     if not ProjectSnapshot.objects.filter(is_latest=True).exists():
         progress("recording every project's snapshot and health check")

@@ -203,7 +203,8 @@ class ProjectDashboardSerializer(serializers.Serializer):
     health = DashboardProjectHealthSerializer(allow_null=True)
     evm = DashboardEvmSerializer()
     figures = serializers.DictField(
-        child=serializers.FloatField(allow_null=True), help_text="Every named figure of the latest snapshot."
+        child=serializers.FloatField(allow_null=True),
+        help_text="The latest snapshot's earned value core, risk exposure and overload figures.",
     )
     s_curve = DashboardProjectSeriesSerializer()
     milestones = DashboardMilestonesSerializer()

@@ -28,6 +28,7 @@ def shot(page, name: str) -> None:
 
 def _click_centre(page, locator) -> None:
     """Click where a chart draws the element: plotly listens on the layer above its shapes."""
+    locator.scroll_into_view_if_needed()
     box = locator.bounding_box()
     page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
 
