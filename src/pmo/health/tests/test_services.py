@@ -9,7 +9,7 @@ from django.core.management import CommandError, call_command
 
 from pmo.core.errors import InvalidData, PermissionRefused
 from pmo.core.models import AuditEvent
-from pmo.health import services, tasks
+from pmo.health import selectors, services, tasks
 from pmo.health.models import HealthCheck, HealthRuleSetting, ProjectSnapshot
 from pmo.portfolio.choices import LifecycleStage
 from pmo.portfolio.models import Project
@@ -108,3 +108,22 @@ def test_command_and_task(hw):
     with pytest.raises(CommandError, match="is a Monday"):
         call_command("record_health", "--period-end", "2026-03-23")
     assert tasks.record_health.call() == 1
+
+
+def test_evm_series_and_portfolio_series(hw, django_assert_num_queries):
+    here = hw.world.project
+    services.record_snapshots(project_ids=[here.pk], period_end=date(2026, 3, 15))
+    services.record_snapshots(project_ids=[here.pk, hw.world.other_project.pk], period_end=date(2026, 3, 22))
+    series = selectors.evm_series(here, as_of=date(2026, 3, 22))
+    assert series["has_baseline"]
+    assert series["period_ends"][0] == date(2026, 3, 8) and series["pv"] == [500, 1000, 2000, 3000]
+    assert [row["period_end"] for row in series["history"]] == [date(2026, 3, 15), date(2026, 3, 22)]
+    assert series["history"][-1]["ev"] == 1500
+    figure = selectors.s_curve_figure(series)
+    assert [trace["name"][:2] for trace in figure["data"]] == ["PV", "EV", "AC"]
+    assert figure["data"][0]["x"][0] == "2026-03-08"
+    assert not selectors.evm_series(hw.world.other_project, as_of=date(2026, 3, 22))["has_baseline"]
+    with django_assert_num_queries(1):
+        summed = selectors.portfolio_series(Project.objects.all())
+    assert summed["period_ends"] == [date(2026, 3, 15), date(2026, 3, 22)]
+    assert summed["ev"][-1] == 1500 and summed["ac"][-1] == 1800
