@@ -1,6 +1,7 @@
 """Serializers of the highlight reporting API. They check shapes and turn ids into visible
 objects; the services check permission, apply the rules, save and audit."""
 
+from django.urls import reverse
 from rest_framework import serializers
 
 from pmo.core.api.serializers import ResourceSerializer, VisibleRelatedField
@@ -52,7 +53,7 @@ class HighlightReportSerializer(ResourceSerializer):
 
     def get_pdf(self, report) -> str:
         request = self.context.get("request")
-        path = f"/highlight-reports/{report.pk}/report.pdf"
+        path = reverse("reporting:report_pdf", args=[report.pk])
         return request.build_absolute_uri(path) if request else path
 
 
@@ -111,7 +112,7 @@ class ReportPackSerializer(ResourceSerializer):
 
     def _link(self, pack, name: str) -> str:
         request = self.context.get("request")
-        path = f"/report-packs/{pack.pk}/pack.{name}"
+        path = reverse(f"reporting:pack_{name}", args=[pack.pk])
         return request.build_absolute_uri(path) if request else path
 
     def get_pdf(self, pack) -> str:
