@@ -34,6 +34,7 @@ LIVE_STAGES = tuple(
     stage for stage in LifecycleStage.values if stage not in (LifecycleStage.CLOSED, LifecycleStage.CANCELLED)
 )
 MILESTONE_WINDOW_DAYS = 90
+S_CURVE_WEEKS = 52
 MILESTONES_SHOWN = 15
 RISKS_SHOWN = 10
 # The worst load of a person on a project in the next four weeks (booked over available hours, in %).
@@ -297,11 +298,12 @@ def capacity_summary(rows: list[dict], figures: dict) -> dict:
 # --- S-curves -------------------------------------------------------------------------------
 
 
-def s_curve(user, projects) -> list[dict]:
-    """PV, EV and AC summed over the selection per period end. One grouped query."""
+def s_curve(user, projects, *, today: date) -> list[dict]:
+    """PV, EV and AC summed over the selection per period end, over the last year (the work read
+    stays bounded however long the organisation has recorded snapshots). One grouped query."""
     rows = (
         ProjectSnapshot.objects.visible_to(user, Action.VIEW)
-        .filter(project__in=projects.values("id"))
+        .filter(project__in=projects.values("id"), period_end__gt=today - timedelta(weeks=S_CURVE_WEEKS))
         .order_by()
         .values("period_end")
         .annotate(pv=Sum("pv"), ev=Sum("ev"), ac=Sum("ac"))
@@ -319,7 +321,7 @@ def s_curve(user, projects) -> list[dict]:
 def upcoming_milestones(user, projects, *, today: date, limit: int = MILESTONES_SHOWN) -> dict:
     """Milestones not done whose forecast finish falls in the next 90 days, soonest first, with
     the primary baseline's date and the slip in days (positive: later than the baseline; late
-    when forecast after it). Two queries: the counts and the first ``limit``."""
+    when forecast after it). Three queries: the counts, the first ``limit`` and their baselines."""
     zone = timezone.get_current_timezone()
     window_start = timezone.make_aware(datetime.combine(today, time.min), zone)
     window_end = window_start + timedelta(days=MILESTONE_WINDOW_DAYS + 1)
@@ -342,12 +344,21 @@ def upcoming_milestones(user, projects, *, today: date, limit: int = MILESTONES_
     counts = milestones.order_by().aggregate(
         total=Count("id"), late=Count("id", filter=Q(finish__gt=F("baseline_finish")))
     )
-    rows = milestones.order_by("finish", "project__code", "id").values(
-        "id", "name", "finish", "is_critical", "project_id", "project__code", "project__name", "baseline_finish"
-    )[:limit]
+    # The first few without the baseline subquery (which the database would run for every row
+    # before sorting them), then their baseline dates.
+    rows = list(
+        milestones.order_by("finish", "project__code", "id").values(
+            "id", "name", "finish", "is_critical", "project_id", "project__code", "project__name"
+        )[:limit]
+    )
+    baselines = dict(
+        BaselineActivity.objects.filter(activity_id__in=[row["id"] for row in rows], baseline__is_primary=True)
+        .order_by()
+        .values_list("activity_id", "finish")
+    )
     items = []
     for row in rows:
-        baseline = row["baseline_finish"]
+        baseline = baselines.get(row["id"])
         items.append(
             {
                 "id": row["id"],
@@ -494,7 +505,7 @@ def group_dashboard(user, projects, *, today: date | None = None, registers: Q |
         **rag_distribution(user, projects),
         "evm": evm,
         "performance": performance_points(rows),
-        "s_curve": s_curve(user, projects),
+        "s_curve": s_curve(user, projects, today=today),
         "milestones": upcoming_milestones(user, projects, today=today),
         "risks": top_risks(user, projects, registers=registers),
         "value_risk_cost": value_risk_cost(rows),
