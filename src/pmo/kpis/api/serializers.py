@@ -1,19 +1,31 @@
 """Serializers of the KPI API. They check shapes and turn ids into visible objects; the services
 check permission, apply the rules, save and audit."""
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from pmo.core.api.serializers import ResourceSerializer, VisibleRelatedField
 from pmo.core.models import Person
+from pmo.kpis.choices import Frequency
 from pmo.kpis.models import KPI, Measurement, Recommendation
 
 TIMESTAMPS = ("created_at", "updated_at")
+
+
+@extend_schema_field({"type": "string", "enum": Frequency.values, "description": "weekly or monthly."})
+class FrequencyField(serializers.ChoiceField):
+    """How often a KPI is measured; described inline in the schema, as other apps have a
+    ``frequency`` with other values."""
+
+    def __init__(self, **kwargs):
+        super().__init__(choices=Frequency.choices, **kwargs)
 
 
 class KPISerializer(ResourceSerializer):
     """A KPI's definition. ``formula`` is read when saved: a mistake answers 400 naming the column."""
 
     url = serializers.HyperlinkedIdentityField(view_name="api:kpi-detail")
+    frequency = FrequencyField(required=False)
 
     class Meta:
         model = KPI
@@ -63,6 +75,8 @@ class MeasurementSerializer(ResourceSerializer):
 
     url = serializers.HyperlinkedIdentityField(view_name="api:kpi-measurement-detail")
     kpi = VisibleRelatedField(queryset=KPI.objects.all())
+    # Plain text rather than a choice: the same four values as a health check's statuses.
+    status = serializers.CharField(read_only=True, help_text="red, amber, green or not_assessed.")
     flags = serializers.JSONField(read_only=True)
 
     class Meta:
