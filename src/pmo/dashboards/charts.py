@@ -56,7 +56,10 @@ def rag_figure(data: dict, query: list[tuple[str, object]]) -> dict:
                 "hovertemplate": "%{y}: %{x} projects<extra>" + STATUS_LABELS[status] + "</extra>",
             }
         )
-    return {"data": traces, "layout": _layout(barmode="stack", xaxis={"title": {"text": "projects"}})}
+    return {
+        "data": traces,
+        "layout": _layout(barmode="stack", xaxis={"title": {"text": "projects"}}, yaxis={"automargin": True}),
+    }
 
 
 def dimension_figure(data: dict, query: list[tuple[str, object]]) -> dict:
