@@ -10,7 +10,7 @@ from django.db.models import Q
 
 from pmo.core.choices import Action
 from pmo.core.errors import NotFound
-from pmo.kpis.choices import Direction, KPILevel
+from pmo.kpis.choices import Direction, Frequency, KPILevel
 from pmo.kpis.models import KPI, Measurement
 from pmo.portfolio.models import Portfolio, Programme, Project
 from pmo_engine import kpi as engine
@@ -19,6 +19,8 @@ from pmo_engine.metrics import METRICS
 TARGET_MODELS = {KPILevel.PROJECT: Project, KPILevel.PROGRAMME: Programme, KPILevel.PORTFOLIO: Portfolio}
 TREND_WEEKS = 26
 STATUS_ORDER = {"red": 0, "amber": 1, "green": 2, "not_assessed": 3}
+# How far back a KPI's page looks for each target's latest value.
+LATEST_WEEKS = {Frequency.WEEKLY: 6, Frequency.MONTHLY: 10}
 
 
 def visible_target(user, level: str, pk: int):
@@ -117,25 +119,41 @@ class KPITarget:
 
 
 def kpi_targets(user, kpi: KPI) -> list[KPITarget]:
-    """The targets of ``kpi`` the user may see, each with its measurements of the last year, the
-    worst status first (one query)."""
-    since = _since(Measurement.objects.filter(kpi=kpi), 52)
+    """The targets of ``kpi`` the user may see with their recent measurements (the last few
+    periods: enough for the latest value of each), the worst status first (two queries)."""
+    weeks = LATEST_WEEKS[kpi.frequency]
     rows = (
         Measurement.objects.visible_to(user, Action.VIEW)
-        .filter(kpi=kpi, period_end__gte=since)
+        .filter(kpi=kpi, period_end__gte=_since(Measurement.objects.filter(kpi=kpi), weeks))
         .select_related("project", "programme", "portfolio")
         .order_by("period_end")
     )
     targets: dict[tuple, KPITarget] = {}
-    grouped: dict[tuple, list] = defaultdict(list)
     for row in rows:
         key = (row.level, row.target_id)
         if key not in targets:
             targets[key] = KPITarget(row.target, row.level)
-        grouped[key].append(row)
-    for key, points in grouped.items():
-        targets[key].points = points
+        targets[key].points.append(row)
     return sorted(targets.values(), key=lambda t: (STATUS_ORDER[t.latest.status], t.target.code))
+
+
+def load_series(user, kpi: KPI, targets: list[KPITarget]) -> None:
+    """Replace the points of ``targets`` with their last half year of measurements (one query)."""
+    if not targets:
+        return
+    wanted = Q(pk__in=[])
+    for target in targets:
+        wanted |= Q(**{f"{target.level}_id": target.target.pk})
+    rows = (
+        Measurement.objects.visible_to(user, Action.VIEW)
+        .filter(wanted, kpi=kpi, period_end__gte=_since(Measurement.objects.filter(kpi=kpi), TREND_WEEKS))
+        .order_by("period_end")
+    )
+    series: dict[tuple, list] = defaultdict(list)
+    for row in rows:
+        series[(row.level, row.target_id)].append(row)
+    for target in targets:
+        target.points = series.get((target.level, target.target.pk), target.points)
 
 
 def trend_figure(kpi: KPI, points: list[Measurement], *, title: str = "") -> dict:

@@ -53,6 +53,7 @@ class KPIDetailView(ObjectDetailView):
         targets = selectors.kpi_targets(self.request.user, kpi)
         chosen = self.request.GET.get("target", "")
         shown = [t for t in targets if t.key == chosen] or targets[:CHARTS_SHOWN]
+        selectors.load_series(self.request.user, kpi, shown)
         charts = [
             {
                 "target": t,
