@@ -123,7 +123,7 @@ def rag_distribution(user, projects) -> dict:
 # few named figures picked out of its ``figures`` in SQL, so that a thousand projects do not mean
 # a thousand documents to decode.
 SNAPSHOT_COLUMNS = ("bac", "pv", "ev", "ac", "spi", "cpi")
-SNAPSHOT_FIGURES = ("eac_bottom_up", "risk_exposure", "overloaded_people", "overload_pct", "budget")
+SNAPSHOT_FIGURES = ("risk_exposure", "overloaded_people", "overload_pct")
 HEALTH_LABELS = dict(HealthStatus.choices)
 
 

@@ -12,12 +12,13 @@ from django.urls import reverse
 from django.views.generic import TemplateView
 
 from pmo.core.choices import Action
+from pmo.core.models import Person
 from pmo.core.tables import Column
 from pmo.core.views.generic import ObjectListView
 from pmo.dashboards import charts, selectors
 from pmo.dashboards.filtersets import DashboardProjectFilterSet, group_selection
 from pmo.health.choices import HealthStatus
-from pmo.portfolio.models import Programme, Project
+from pmo.portfolio.models import Portfolio, Programme, Project, StrategicObjective
 
 STATUSES = (HealthStatus.RED, HealthStatus.AMBER, HealthStatus.GREEN, HealthStatus.NOT_ASSESSED)
 
@@ -51,6 +52,14 @@ def _health_tables(data: dict, list_query: list) -> dict:
     return {"overall": overall, "dimensions": dimensions, "statuses": [(s, HealthStatus(s).label) for s in STATUSES]}
 
 
+OPTION_LABELS = {
+    Person: ("full_name",),
+    Portfolio: ("name",),
+    Programme: ("name",),
+    StrategicObjective: ("code", "name"),
+}
+
+
 def _filter_fields(filterset) -> list[dict]:
     """The filter form as plain options: the page writes its selects itself, which is much faster
     than rendering each option through the widget templates (there may be hundreds of managers)."""
@@ -62,7 +71,12 @@ def _filter_fields(filterset) -> list[dict]:
             str(item) for item in (value if isinstance(value, list | tuple) else [value]) if item not in (None, "")
         }
         if hasattr(field, "queryset"):
-            options = [(str(obj.pk), str(obj)) for obj in field.queryset]
+            # The rows' own names (as their __str__ gives them), read without building each object.
+            label_fields = OPTION_LABELS[field.queryset.model]
+            options = [
+                (str(pk), " ".join(str(part) for part in parts))
+                for pk, *parts in field.queryset.values_list("pk", *label_fields)
+            ]
         else:
             options = [(str(key), label) for key, label in field.choices if key != ""]
         fields.append(
