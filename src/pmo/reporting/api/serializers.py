@@ -10,6 +10,7 @@ from pmo.reporting.models import HighlightReport, ReportPack
 from pmo.reporting.services import NARRATIVE_FIELDS
 
 TIMESTAMPS = ("created_at", "updated_at")
+RAG_HELP = "red, amber or green."
 FLOW_FIELDS = (
     "status",
     "period_start",
@@ -34,6 +35,17 @@ class HighlightReportSerializer(ResourceSerializer):
     period_label = serializers.CharField(read_only=True)
     facts = serializers.JSONField(read_only=True, help_text="Progress, milestones, EVM, RAID, changes and health.")
     pdf = serializers.SerializerMethodField(help_text="The report as a PDF.")
+    # Text rather than choices: the same values as other apps' RAG, status and frequency sets,
+    # whose names would clash in the schema; the service refuses a value outside them by name.
+    status = serializers.CharField(read_only=True, help_text="draft, submitted, returned or approved.")
+    frequency = serializers.CharField(read_only=True, help_text="weekly or monthly.")
+    rag_overall = serializers.CharField(required=False, help_text=RAG_HELP)
+    rag_schedule = serializers.CharField(required=False, help_text=RAG_HELP)
+    rag_cost = serializers.CharField(required=False, help_text=RAG_HELP)
+    rag_scope = serializers.CharField(required=False, help_text=RAG_HELP)
+    rag_risk = serializers.CharField(required=False, help_text=RAG_HELP)
+    rag_resources = serializers.CharField(required=False, help_text=RAG_HELP)
+    rag_governance = serializers.CharField(required=False, help_text=RAG_HELP)
 
     class Meta:
         model = HighlightReport
@@ -84,6 +96,8 @@ class ReportPackSerializer(ResourceSerializer):
     content = serializers.JSONField(read_only=True)
     pdf = serializers.SerializerMethodField()
     xlsx = serializers.SerializerMethodField()
+    status = serializers.CharField(read_only=True, help_text="draft or issued (frozen).")
+    frequency = serializers.CharField(read_only=True, help_text="weekly or monthly.")
 
     class Meta:
         model = ReportPack

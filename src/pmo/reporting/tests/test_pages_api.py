@@ -166,6 +166,8 @@ def test_the_api_runs_the_whole_flow(rw):
     refused = manager.post(f"{url}submit/", {}, format="json")
     assert refused.status_code == 400 and "summary" in refused.json()["errors"]
     assert manager.patch(url, {"status": "approved"}, format="json").json()["status"] == "draft"  # read only
+    bad = manager.patch(url, {"rag_cost": "purple"}, format="json")
+    assert bad.status_code == 400 and "rag_cost" in bad.json()["errors"]
     assert manager.patch(url, NARRATIVE, format="json").status_code == 200
     assert manager.post(f"{url}submit/", {}, format="json").json()["status"] == "submitted"
     assert manager.post(f"{url}approve/", {}, format="json").status_code == 403
