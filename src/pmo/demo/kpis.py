@@ -3,20 +3,25 @@ year of weekly measurements computed from the projects' snapshots (so patterns a
 recommendations appear where the figures drift), a few values corrected by hand, and some of the
 recommendations accepted into actions or dismissed.
 
-The KPIs are saved in bulk, as the other demo steps do; the measurements come from the same
-service the weekly task runs, and the corrections and decisions from the services people use (so
-they are audited as they would be).
+The measurements come from the service the weekly task runs (the figures, patterns and
+recommendations are the real ones); the KPIs, corrections, actions and decisions are saved in
+bulk, as the other demo steps do: the demo's one audit event covers them.
 """
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
+from django.utils import timezone
 
 from pmo.demo.context import DemoContext
 from pmo.demo.logins import ADMINISTRATOR_USERNAME
+from pmo.governance.models import ActionItem
 from pmo.kpis import services as kpi_services
-from pmo.kpis.choices import Direction, Frequency, KPILevel, RecommendationStatus
+from pmo.kpis.choices import Direction, Frequency, KPILevel, MeasurementSource, RecommendationStatus
 from pmo.kpis.models import KPI, Measurement, Recommendation
+from pmo_engine import kpi as engine
+from pmo_engine.metrics import METRICS
 
 HISTORY_WEEKS = 26
 # (code, name, level, formula, unit, target, amber, red, direction, frequency, description)
@@ -87,11 +92,11 @@ def make_kpis(ctx: DemoContext) -> None:
     periods = kpi_services.snapshot_periods(weeks=HISTORY_WEEKS, until=ctx.today + timedelta(days=6))
     if not periods:
         return
-    kpi_services.measure_periods(periods=periods)
-    ctx.counts[Measurement._meta.label] = Measurement.objects.count()
+    kpi_services.measure_periods(periods=periods, audited=False)
     admin = get_user_model().objects.get(username=ADMINISTRATOR_USERNAME)
     _correct_by_hand(ctx, admin, periods)
     _decide(ctx, admin)
+    ctx.counts[Measurement._meta.label] = Measurement.objects.count()
     ctx.counts[Recommendation._meta.label] = Recommendation.objects.count()
 
 
@@ -100,29 +105,35 @@ def _correct_by_hand(ctx: DemoContext, admin, periods) -> None:
     rng = ctx.random("kpis.corrections")
     cpi = KPI.objects.get(code="CPI")
     latest = periods[-1]
-    if latest > ctx.today:
-        latest = periods[-2] if len(periods) > 1 else latest
-    measured = list(
-        Measurement.objects.filter(kpi=cpi, period_end=latest).select_related("project").order_by("project__code")
-    )
+    if latest > ctx.today and len(periods) > 1:
+        latest = periods[-2]
+    measured = list(Measurement.objects.filter(kpi=cpi, period_end=latest).order_by("project__code"))
     if not measured:
         return
     first = [m for m in measured if ctx.login_project is not None and m.project_id == ctx.login_project.pk]
-    chosen = first + rng.sample([m for m in measured if m not in first], min(CORRECTIONS, len(measured) - len(first)))
-    for measurement in chosen[:CORRECTIONS]:
-        kpi_services.record_measurement(
-            actor=admin,
-            kpi=cpi,
-            project=measurement.project,
-            period_end=latest,
-            value=round(measurement.value * rng.uniform(0.96, 1.02), 3),
-            note="Corrected after the month's finance close: a supplier invoice was booked a week late.",
-            reason="Finance close",
+    others = [m for m in measured if m not in first]
+    chosen = (first + rng.sample(others, min(CORRECTIONS, len(others))))[:CORRECTIONS]
+    for measurement in chosen:
+        measurement.value = round(measurement.value * rng.uniform(0.96, 1.02), 3)
+        measurement.status = engine.rag(
+            measurement.value, target=cpi.target, amber=cpi.amber, red=cpi.red, direction=cpi.direction
         )
+        measurement.source = MeasurementSource.MANUAL
+        measurement.note = "Corrected after the month's finance close: a supplier invoice was booked a week late."
+        measurement.recorded_by = admin
+    Measurement.objects.bulk_update(chosen, ["value", "status", "source", "note", "recorded_by"])
+    # The patterns at the corrected points, on the corrected values (no recommendations: the run
+    # before made them on the same data, give or take the few per cent corrected).
+    formula = engine.parse(cpi.formula, METRICS)
+    changed, _ = kpi_services.find_patterns(
+        {cpi.pk: cpi}, [latest], {cpi.pk: formula}, targets=[("project", m.project_id) for m in chosen]
+    )
+    Measurement.objects.bulk_update(changed, ["flags"])
 
 
 def _decide(ctx: DemoContext, admin) -> None:
-    """Accept some recommendations into actions and dismiss a few, the login project's first."""
+    """Accept some recommendations into actions on their registers and dismiss a few, the login
+    project's first."""
     rng = ctx.random("kpis.decisions")
     proposals = list(
         Recommendation.objects.filter(status=RecommendationStatus.PROPOSED)
@@ -131,22 +142,43 @@ def _decide(ctx: DemoContext, admin) -> None:
     )
     login_project = ctx.login_project.pk if ctx.login_project is not None else None
     proposals.sort(key=lambda r: (r.project_id != login_project, r.since, r.pk))
-    decisions = 0
+    decided_at = timezone.make_aware(datetime.combine(ctx.today, time(9, 0)))
+    source_type = ContentType.objects.get_for_model(Recommendation)
+    accepted, dismissed = [], []
     for recommendation in proposals:
-        if decisions >= MOST_DECISIONS:
+        if len(accepted) + len(dismissed) >= MOST_DECISIONS:
             break
         draw = rng.random()
         if draw < ACCEPTED_SHARE:
-            kpi_services.accept_recommendation(
-                actor=admin,
-                recommendation=recommendation,
-                due_on=ctx.today + timedelta(days=rng.choice((7, 14, 21))),
-                reason="Agreed at the PMO's weekly review",
-            )
+            accepted.append(recommendation)
         elif draw < ACCEPTED_SHARE + DISMISSED_SHARE:
-            kpi_services.dismiss_recommendation(
-                actor=admin, recommendation=recommendation, reason=rng.choice(DISMISS_REASONS)
+            recommendation.status = RecommendationStatus.DISMISSED
+            recommendation.decision_reason = rng.choice(DISMISS_REASONS)
+            dismissed.append(recommendation)
+    actions = ctx.save_all(
+        ActionItem,
+        [
+            ActionItem(
+                project=r.project,
+                programme=r.programme,
+                portfolio=r.portfolio,
+                owner=r.kpi.owner,
+                due_on=ctx.today + timedelta(days=rng.choice((7, 14, 21))),
+                created_by=admin,
+                source_type=source_type,
+                source_id=r.pk,
+                **kpi_services.action_text(r),
             )
-        else:
-            continue
-        decisions += 1
+            for r in accepted
+        ],
+    )
+    for recommendation, action in zip(accepted, actions, strict=True):
+        recommendation.status = RecommendationStatus.ACCEPTED
+        recommendation.action = action
+        recommendation.decision_reason = "Agreed at the PMO's weekly review"
+    for recommendation in [*accepted, *dismissed]:
+        recommendation.decided_by = admin
+        recommendation.decided_at = decided_at
+    Recommendation.objects.bulk_update(
+        [*accepted, *dismissed], ["status", "action", "decided_by", "decided_at", "decision_reason"]
+    )
