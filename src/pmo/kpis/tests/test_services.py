@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from pmo.core.errors import DomainError, InvalidData, NotFound, PermissionRefused
 from pmo.core.models import AuditEvent
 from pmo.governance.models import ActionItem
-from pmo.kpis import services
+from pmo.kpis import services, tasks
 from pmo.kpis.models import KPI, Measurement, Recommendation
 from pmo.kpis.tests.conftest import add_snapshots, period
 from pmo.portfolio import services as portfolio_services
@@ -277,3 +277,11 @@ def test_the_command_measures_and_reports(world, cpi_kpi):
     call_command("measure_kpis", "--weeks", "3", stdout=out)
     assert "Measured 3 value(s) for 3 periods" in out.getvalue()
     assert Measurement.objects.filter(kpi=cpi_kpi).count() == 3
+
+
+def test_the_task_measures_the_latest_period_or_the_one_named(world, cpi_kpi):
+    add_snapshots(world.project, [1.0, 0.99])
+    assert tasks.measure_kpis.call() == 1
+    assert list(Measurement.objects.values_list("period_end", flat=True)) == [period(1)]
+    assert tasks.measure_kpis.call(period(0).isoformat()) == 1
+    assert Measurement.objects.count() == 2
