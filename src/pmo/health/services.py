@@ -250,6 +250,8 @@ def update_rule_setting(
 def reset_rule_setting(*, actor, rule: str, reason: str = "") -> None:
     """Give a rule back its default thresholds (and switch it on)."""
     require_global(actor, Action.CHANGE, "the health rules")
+    if rule not in RULES:
+        raise InvalidData({"rule": [f"There is no health rule {rule!r}; the rules are {', '.join(RULES)}."]})
     setting = HealthRuleSetting.objects.select_for_update().filter(rule=rule).first()
     if setting is None:
         return

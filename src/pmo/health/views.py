@@ -113,6 +113,8 @@ class SettingsView(LoginRequiredMixin, TemplateView):
         return context
 
     def post(self, request):
+        if "reset" in request.POST:
+            return self._reset(request, request.POST["reset"])
         form = RuleSettingForm(request.POST, user=request.user, auto_id=f"id_{request.POST.get('rule', '')}_%s")
         if form.is_valid():
             data = form.cleaned_data
@@ -138,6 +140,17 @@ class SettingsView(LoginRequiredMixin, TemplateView):
         elif not selectors.may_tune_rules(request.user):
             raise PermissionDenied("You may not change the health rules: that needs a role across the organisation.")
         return self.render_to_response(self.get_context_data(bound_form=form), status=400)
+
+    def _reset(self, request, rule: str):
+        try:
+            services.reset_rule_setting(actor=request.user, rule=rule, reason=request.POST.get("reason", ""))
+        except PermissionRefused as error:
+            raise PermissionDenied(error.message) from None
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, "The rule is back to its default thresholds.")
+        return redirect("health:settings")
 
 
 class HealthListView(ObjectListView):

@@ -93,6 +93,10 @@ def test_pmo_tunes_a_rule(client, hw):
     setting = HealthRuleSetting.objects.get(rule="cpi")
     assert (setting.amber, setting.red, setting.enabled) == (0.9, 0.8, True)
     assert AuditEvent.objects.filter(action="healthrulesetting.created", reason="Tighter").exists()
+    assert "Back to the defaults" in client.get(reverse("health:settings")).content.decode()
+    assert client.post(reverse("health:settings"), {"reset": "cpi"}).status_code == 302
+    assert not HealthRuleSetting.objects.exists()
+    assert AuditEvent.objects.filter(action="healthrulesetting.reset").exists()
 
 
 def test_bad_thresholds_are_refused_with_the_reason(client, hw):
@@ -112,6 +116,9 @@ def test_settings_are_read_only_outside_the_pmo(client, hw):
     response = client.post(reverse("health:settings"), {"rule": "cpi", "amber": "0.9", "red": "0.8"})
     assert response.status_code == 403
     assert not HealthRuleSetting.objects.exists()
+    services.update_rule_setting(actor=hw.world.org_head, rule="cpi", amber=0.9, red=0.8)
+    assert client.post(reverse("health:settings"), {"reset": "cpi"}).status_code == 403
+    assert HealthRuleSetting.objects.filter(rule="cpi").exists()
 
 
 def listed(response) -> set[str]:

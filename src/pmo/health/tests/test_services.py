@@ -93,6 +93,8 @@ def test_rule_settings_need_the_pmo_and_sound_thresholds(hw):
     services.update_rule_setting(actor=hw.world.org_head, rule="cpi", amber=0.97)
     event = AuditEvent.objects.filter(action="healthrulesetting.changed").get()
     assert event.before == {"amber": 0.95} and event.after == {"amber": 0.97}
+    with pytest.raises(InvalidData, match="no health rule"):
+        services.reset_rule_setting(actor=hw.world.org_head, rule="nope")
     services.reset_rule_setting(actor=hw.world.org_head, rule="cpi")
     assert not HealthRuleSetting.objects.exists()
 
