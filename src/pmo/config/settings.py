@@ -263,6 +263,14 @@ SPECTACULAR_SETTINGS = {
         "ConfigurationItemStatusEnum": "pmo.changes.choices.ConfigurationItemStatus",
         "ReviewResultEnum": "pmo.changes.choices.ReviewResult",
         "CriterionOutcomeEnum": "pmo.changes.choices.CriterionOutcome",
+        "HealthStatusEnum": "pmo.health.choices.HealthStatus",
+        "HealthDimensionEnum": "pmo.health.choices.Dimension",
+        "KPILevelEnum": "pmo.kpis.choices.KPILevel",
+        "KPIDirectionEnum": "pmo.kpis.choices.Direction",
+        "KPIFrequencyEnum": "pmo.kpis.choices.Frequency",
+        "MeasurementStatusEnum": "pmo.kpis.choices.MeasurementStatus",
+        "MeasurementSourceEnum": "pmo.kpis.choices.MeasurementSource",
+        "RecommendationStatusEnum": "pmo.kpis.choices.RecommendationStatus",
     },
 }
 
