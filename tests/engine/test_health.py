@@ -80,7 +80,10 @@ def test_missing_figures_leave_rules_and_dimensions_not_assessed():
     assert result.overall == NOT_ASSESSED
     assert set(result.dimensions.values()) == {NOT_ASSESSED}
     assert all(item.status == NOT_ASSESSED for item in result.findings)
-    assert finding(result, "spi").message == "SPI is not assessed: no primary baseline, or nothing planned by now."
+    assert finding(result, "spi").message == (
+        "SPI is not assessed: no primary baseline, nothing planned by now, "
+        "or progress not measured yet (no status date)."
+    )
 
 
 def test_a_dimension_is_its_worst_assessed_rule_and_overall_the_worst_dimension():

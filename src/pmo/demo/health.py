@@ -83,13 +83,17 @@ def _history(curve, weekly_cost: dict[date, float], current: dict, period_ends: 
     mondays = [curve.origin + timedelta(days=7 * k) for k in range(now_period)]
     booked_before = sum(cost for monday, cost in weekly_cost.items() if monday < curve.origin)
     ac = np.cumsum([weekly_cost.get(monday, 0.0) for monday in mondays]) + booked_before
-    ac = np.minimum(ac, current["ac"] or 0.0)  # rounding noise of the float sums above today's
-    ac[-1] = current["ac"] or 0.0
     periods = np.arange(1, now_period + 1)
     pv = np.array([curve.pv_at(int(k)) for k in periods])
     drift = 1.0 + (spi_now - 1.0) * periods / now_period
     ev = np.maximum.accumulate(np.minimum(pv * drift, ev_now))
     ev[-1] = ev_now
+    # Today's AC also holds the non-labour costs accrued with progress: spread them as EV grew.
+    accrued = max((current["ac"] or 0.0) - sum(weekly_cost.values()), 0.0)
+    if ev_now > 0:
+        ac = ac + accrued * ev / ev_now
+    ac = np.minimum(ac, current["ac"] or 0.0)  # rounding noise of the float sums above today's
+    ac[-1] = current["ac"] or 0.0
     horizon = max(curve.weeks, now_period)
     pv_curve = np.concatenate([curve.curve, np.full(horizon - curve.weeks, curve.bac)])
     result = analyse_earned_value(
@@ -108,16 +112,23 @@ def _history(curve, weekly_cost: dict[date, float], current: dict, period_ends: 
                 figures.update(bac=curve.bac, pv=0.0, ev=0.0, ac=float(booked_before))
             else:
                 column = min(period, now_period) - 1
-                figures.update(pv=float(pv[column]), ev=float(ev[column]), ac=float(ac[column]))
+                measured = current["ev"] is not None  # no status date: progress never measured
+                figures.update(pv=float(pv[column]), ev=float(ev[column]) if measured else None, ac=float(ac[column]))
                 for name, values in (
-                    ("es", result.earned_schedule),
-                    ("sv_t", result.schedule_variance_time),
-                    ("spi_t", result.spi_time),
-                    ("ieac_t", result.ieac_time),
+                    ()
+                    if not measured
+                    else (
+                        ("es", result.earned_schedule),
+                        ("sv_t", result.schedule_variance_time),
+                        ("spi_t", result.spi_time),
+                        ("ieac_t", result.ieac_time),
+                    )
                 ):
                     value = float(values[0, column])
                     figures[name] = None if np.isnan(value) else value
                 figures["at"] = float(column + 1)
+                if not measured:
+                    figures.update(dict.fromkeys(("es", "sv_t", "spi_t", "ieac_t"), None))
             figures.update(derive(figures))
             figures["eac_bottom_up"] = None
         rows.append(figures)

@@ -206,6 +206,17 @@ def _plan_rows(project_ids: Collection[int]) -> dict[int, list[tuple]]:
     return plan
 
 
+def _labour_planned(project_ids: Collection[int]) -> dict[int, float]:
+    """The planned labour cost of each activity: the sum of its assignments'. One query."""
+    rows = (
+        Assignment.objects.filter(project_id__in=project_ids)
+        .values_list("activity_id")
+        .annotate(cost=Sum("planned_cost"))
+        .order_by()
+    )
+    return {activity_id: _float(cost) for activity_id, cost in rows}
+
+
 def _actual_cost(project_ids: Collection[int], until: date) -> dict[int, dict[date, float]]:
     """Approved timesheet cost per project and week (Monday), up to ``until``. One query."""
     rows = (
@@ -231,9 +242,19 @@ def _earned_value(
     plan: dict[int, list[tuple]],
     weekly_cost: dict[int, dict[date, float]],
     as_of: date,
+    *,
+    labour: dict[int, float] | None = None,
+    measured: Collection[int] | None = None,
 ) -> dict[int, Figures]:
     """Every earned value and earned schedule figure of the projects with a primary baseline,
-    vectorised over them (``pmo_engine.evm``)."""
+    vectorised over them (``pmo_engine.evm``).
+
+    AC is the approved timesheet cost plus the part of each activity's cost that is not labour
+    (its cost above its assignments' planned cost: materials, fees, fixed costs), accrued in
+    proportion to its progress, as MS Project accrues fixed costs by default ("prorated").
+    Projects outside ``measured`` (no status date: progress never measured) have no EV, so no
+    index that needs it."""
+    labour = labour or {}
     ids = sorted(curves)
     if not ids:
         return {}
@@ -245,7 +266,8 @@ def _earned_value(
         earned = sum(cost * percent.get(activity_id, 0.0) for activity_id, cost in curve.costs)
         bac.append(curve.bac)
         ev.append(min(earned, curve.bac))
-        ac.append(sum(weekly_cost.get(project_id, {}).values()))
+        fixed = sum(max(cost - labour.get(pk, 0.0), 0.0) * share for pk, share, cost, *_ in plan.get(project_id, ()))
+        ac.append(sum(weekly_cost.get(project_id, {}).values()) + fixed)
         etc.append(sum(cost * (1.0 - share) for _, share, cost, *_ in plan.get(project_id, ())))
         periods.append(curve.period_of(as_of))
     reported = max(1, *periods)
@@ -276,8 +298,10 @@ def _earned_value(
             "ac": ac[row],
             "eac_bottom_up": ac[row] + etc[row],
         }
+        if measured is not None and project_id not in measured:
+            values["ev"] = None
         values.update(derive(values))
-        if period >= 1:
+        if period >= 1 and values["ev"] is not None:
             column = period - 1
             values["es"] = _known(result.earned_schedule[row, column])
             values["at"] = float(period)
@@ -471,12 +495,16 @@ def compute_figures(project_ids: Iterable[int], as_of: date) -> dict[int, Figure
         return {}
     period_end = week_end(as_of)
     projects, committed = {}, {}
-    for pk, budget, planned_finish in Project.objects.filter(pk__in=ids).values_list("pk", "budget", "planned_finish"):
+    measured = set()
+    rows = Project.objects.filter(pk__in=ids).values_list("pk", "budget", "planned_finish", "plan__status_date")
+    for pk, budget, planned_finish, status_date in rows:
         projects[pk], committed[pk] = budget, planned_finish
+        if status_date is not None:
+            measured.add(pk)
     curves, milestones = baseline_curves(ids)
     plan = _plan_rows(ids)
     weekly_cost = _actual_cost(ids, period_end)
-    earned = _earned_value(curves, plan, weekly_cost, period_end)
+    earned = _earned_value(curves, plan, weekly_cost, period_end, labour=_labour_planned(ids), measured=measured)
     raid = _raid(ids, period_end)
     changes = _changes(ids)
     overload = _overload(ids, period_end)

@@ -30,7 +30,7 @@ def test_panel_of_a_project_without_baseline_says_not_assessed_and_why(client, h
     text = page.content.decode()
     assert page.status_code == 200
     assert "Not assessed" in text
-    assert "SPI is not assessed: no primary baseline, or nothing planned by now." in text
+    assert "SPI is not assessed: no primary baseline, nothing planned by now, or progress not measured yet" in text
     assert "Judged now" in text
 
 
