@@ -160,7 +160,7 @@ def _number(value: float) -> str:
     return f"{value:,.2f}"
 
 
-_NO_BASELINE = "no primary baseline, nothing planned by now, or progress not measured yet (no status date)"
+_NO_BASELINE = "no primary baseline, nothing planned by now, or progress not measured yet"
 
 RULES: dict[str, Rule] = {
     rule.code: rule

@@ -82,7 +82,7 @@ def test_missing_figures_leave_rules_and_dimensions_not_assessed():
     assert all(item.status == NOT_ASSESSED for item in result.findings)
     assert finding(result, "spi").message == (
         "SPI is not assessed: no primary baseline, nothing planned by now, "
-        "or progress not measured yet (no status date)."
+        "or progress not measured yet."
     )
 
 

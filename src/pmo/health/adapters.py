@@ -252,8 +252,9 @@ def _earned_value(
     AC is the approved timesheet cost plus the part of each activity's cost that is not labour
     (its cost above its assignments' planned cost: materials, fees, fixed costs), accrued in
     proportion to its progress, as MS Project accrues fixed costs by default ("prorated").
-    Projects outside ``measured`` (no status date: progress never measured) have no EV, so no
-    index that needs it."""
+    A project outside ``measured`` (no status date) whose activities show no progress at all has
+    never had its progress measured: it has no EV, so no index that needs it (an EV of 0 would
+    read as "nothing done although work was planned and paid for")."""
     labour = labour or {}
     ids = sorted(curves)
     if not ids:
@@ -298,7 +299,8 @@ def _earned_value(
             "ac": ac[row],
             "eac_bottom_up": ac[row] + etc[row],
         }
-        if measured is not None and project_id not in measured:
+        progress_recorded = any(share > 0 for _, share, *_ in plan.get(project_id, ()))
+        if measured is not None and project_id not in measured and not progress_recorded:
             values["ev"] = None
         values.update(derive(values))
         if period >= 1 and values["ev"] is not None:

@@ -30,7 +30,7 @@ from pmo.portfolio.choices import LifecycleStage
 from pmo.portfolio.models import Project
 from pmo.portfolio.testing import World, build_world
 from pmo.resourcing.choices import ResourceKind, TimesheetStatus
-from pmo.resourcing.models import Allocation, Resource, Timesheet, TimesheetLine
+from pmo.resourcing.models import Allocation, Assignment, Resource, Timesheet, TimesheetLine
 
 AS_OF = date(2026, 3, 22)
 
@@ -106,6 +106,13 @@ def build_health_world() -> HealthWorld:
         ]
     )
     ada = Resource.objects.create(kind=ResourceKind.PERSON, name="Ada")
+    # The plan's labour is costed on a generic role: all of Design's and Build's cost is labour,
+    # so actual cost is the approved timesheets alone (no non-labour cost to accrue).
+    developer = Resource.objects.create(kind=ResourceKind.ROLE, name="Developer")
+    for activity, cost in ((design, 1000), (build, 2000)):
+        Assignment.objects.create(
+            project=project, activity=activity, resource=developer, planned_hours=Decimal(0), planned_cost=Decimal(cost)
+        )
     weeks = (
         (date(2026, 3, 2), TimesheetStatus.APPROVED, 600),
         (date(2026, 3, 9), TimesheetStatus.APPROVED, 400),

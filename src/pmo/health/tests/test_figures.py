@@ -73,6 +73,27 @@ def test_raid_changes_and_resources(figures, hw):
     assert row["reports_missing"] is None
 
 
+def test_non_labour_cost_accrues_with_progress(hw):
+    """Build costs 2,000 of which 1,200 is labour: the other 800 (materials, fees) counts as spent
+    in proportion to Build's 25 % progress, as MS Project prorates fixed costs."""
+    from pmo.resourcing.models import Assignment
+
+    Assignment.objects.filter(activity=hw.build).update(planned_cost=1200)
+    row = project_figures([hw.world.project.pk], as_of=AS_OF)[hw.world.project.pk]
+    assert row["ac"] == pytest.approx(1800 + 800 * 0.25)
+    assert row["cpi"] == pytest.approx(1500 / 2000)
+
+
+def test_without_a_status_date_or_any_progress_there_is_no_earned_value(hw):
+    from pmo.planning.models import Activity
+
+    Activity.objects.filter(project=hw.world.project).update(percent_complete=0)
+    row = project_figures([hw.world.project.pk], as_of=AS_OF)[hw.world.project.pk]
+    assert row["pv"] == 2000 and row["ac"] == 1800  # planned and paid for, but never measured
+    for name in ("ev", "spi", "cpi", "eac", "es", "spi_t", "percent_complete"):
+        assert row[name] is None, name
+
+
 def test_a_project_without_baseline_has_no_earned_value(figures, hw):
     row = figures[hw.world.other_project.pk]
     for name in ("bac", "pv", "ev", "ac", "spi", "cpi", "es", "spi_t", "milestone_slip_days"):
