@@ -100,10 +100,12 @@ def link_holds(link, activities_by_key, result, *, late, predecessor_delay=0):
     moment = add_working_minutes(calendar_of(before), point_before, predecessor_delay)
     if link.lag_minutes == 0:
         return point_after >= moment
-    if link.link_type.to_successor_finish or after.duration_minutes == 0:
+    if link.link_type.to_successor_finish and after.duration_minutes > 0:
         # The first finish not before the moment ends a working minute at or after it.
         needed = working_minutes_between(calendar_of(after), ORIGIN, moment - timedelta(minutes=1)) + 1
     else:
+        # A start, or a milestone (a point: it may sit at the moment itself, also when an actual
+        # finish puts the moment at the very start of a working period).
         needed = working_minutes_between(calendar_of(after), ORIGIN, moment)
     return coordinate(after, point_after) >= needed + link.lag_minutes
 
