@@ -263,12 +263,11 @@ SPECTACULAR_SETTINGS = {
         "ConfigurationItemStatusEnum": "pmo.changes.choices.ConfigurationItemStatus",
         "ReviewResultEnum": "pmo.changes.choices.ReviewResult",
         "CriterionOutcomeEnum": "pmo.changes.choices.CriterionOutcome",
-        "HealthStatusEnum": "pmo.health.choices.HealthStatus",
+        "HealthStatusEnum": "pmo.health.choices.HealthStatus",  # also a KPI measurement's status
         "HealthDimensionEnum": "pmo.health.choices.Dimension",
         "KPILevelEnum": "pmo.kpis.choices.KPILevel",
         "KPIDirectionEnum": "pmo.kpis.choices.Direction",
         "KPIFrequencyEnum": "pmo.kpis.choices.Frequency",
-        "MeasurementStatusEnum": "pmo.kpis.choices.MeasurementStatus",
         "MeasurementSourceEnum": "pmo.kpis.choices.MeasurementSource",
         "RecommendationStatusEnum": "pmo.kpis.choices.RecommendationStatus",
     },
