@@ -6,6 +6,7 @@ to accept into actions or dismiss. Views parse the request and call services; re
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -25,6 +26,7 @@ from pmo_engine import kpi as engine
 from pmo_engine.metrics import METRICS
 
 CHARTS_SHOWN = 4
+TARGETS_PER_PAGE = 50  # the worst first: a page of targets is what a reader acts on
 
 
 class KPIListView(ObjectListView):
@@ -67,8 +69,11 @@ class KPIDetailView(ObjectDetailView):
             formula_error = ""
         except engine.FormulaError as error:
             names, formula_error = (), error.message
+        page = Paginator(targets, TARGETS_PER_PAGE).get_page(self.request.GET.get("page"))
         context.update(
-            targets=targets,
+            targets=page.object_list,
+            page_obj=page,
+            target_count=len(targets),
             charts=charts,
             figures=[METRICS[name] for name in names],
             formula_error=formula_error,

@@ -285,3 +285,23 @@ def test_kpi_page_and_panel_cost_the_same_queries_for_more_targets(client, world
         client.get(panel)
     assert len(many_detail.captured_queries) == len(few_detail.captured_queries)
     assert len(many_panel.captured_queries) == len(few_panel.captured_queries)
+
+
+def test_a_kpi_page_lists_its_targets_a_page_at_a_time_the_worst_first(client, world, measured, monkeypatch):
+    from pmo.kpis import views
+
+    monkeypatch.setattr(views, "TARGETS_PER_PAGE", 2)
+    login(client, world.permitted)
+    for number, values in ((2, [1.0, 1.0, 1.0, 1.0]), (3, [0.8, 0.8, 0.8, 0.8])):
+        project = portfolio_services.create_project(
+            actor=world.admin, portfolio=world.portfolio, code=f"PAGE-{number}", name=f"Project {number}"
+        )
+        add_snapshots(project, values)
+    services.measure_periods(periods=[period(index) for index in range(4)])
+    detail = reverse("kpis:kpi_detail", args=[measured.pk])
+    first = client.get(detail)
+    assert [t.target.code for t in first.context["targets"]] == ["PAGE-3", world.project.code]
+    assert b"Page 1 of 2 (3 targets, the worst first)" in first.content
+    second = client.get(detail, {"page": 2})
+    assert [t.target.code for t in second.context["targets"]] == ["PAGE-2"]
+    assert client.get(detail, {"page": "x"}).context["page_obj"].number == 1
