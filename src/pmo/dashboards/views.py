@@ -139,7 +139,7 @@ class GroupDashboardView(LoginRequiredMixin, TemplateView):
 
 
 class PortfolioDashboardView(GroupDashboardView):
-    pass
+    """The organisation, or the portfolio chosen in the filters."""
 
 
 class ProgrammeDashboardView(GroupDashboardView):

@@ -52,7 +52,7 @@ class TargetQuerySet(RestrictedQuerySet):
 
 
 class MeasurementQuerySet(TargetQuerySet):
-    pass
+    """Measurements follow the permission of their project, programme or portfolio."""
 
 
 class RecommendationQuerySet(TargetQuerySet):

@@ -14,15 +14,15 @@ from pmo.portfolio.querysets import ProjectRelatedQuerySet
 
 
 class ReportingPolicyQuerySet(OrganisationQuerySet):
-    pass
+    """The organisation's policy: read by anyone with a role, changed by the PMO."""
 
 
 class HighlightReportQuerySet(ProjectRelatedQuerySet):
-    pass
+    """A report follows its project's permission."""
 
 
 class ReportReminderQuerySet(ProjectRelatedQuerySet):
-    pass
+    """A reminder follows its project's permission."""
 
 
 class ReportPackQuerySet(RestrictedQuerySet):
