@@ -80,7 +80,7 @@ def run(activities, links, **options):
     return schedule(activities, links, project_start=MONDAY, calendars=list(CALENDARS.values())[1:], **options)
 
 
-def link_holds(link, activities_by_key, result, *, late, predecessor_delay=0):
+def link_holds(link, activities_by_key, result, *, late, predecessor_delay=0, milestone_at_moment=False):
     """Whether the dates shown satisfy ``link``, the predecessor delayed by ``predecessor_delay``
     working minutes of its calendar. On one calendar working time is one line: compare working
     minutes. Across calendars compare moments: the successor's point must not come before the
@@ -100,12 +100,12 @@ def link_holds(link, activities_by_key, result, *, late, predecessor_delay=0):
     moment = add_working_minutes(calendar_of(before), point_before, predecessor_delay)
     if link.lag_minutes == 0:
         return point_after >= moment
-    if link.link_type.to_successor_finish and after.duration_minutes > 0:
+    if link.link_type.to_successor_finish or (after.duration_minutes == 0 and not milestone_at_moment):
         # The first finish not before the moment ends a working minute at or after it.
         needed = working_minutes_between(calendar_of(after), ORIGIN, moment - timedelta(minutes=1)) + 1
     else:
-        # A start, or a milestone (a point: it may sit at the moment itself, also when an actual
-        # finish puts the moment at the very start of a working period).
+        # A start; or, with ``milestone_at_moment``, a milestone that may sit at the moment itself
+        # (an actual finish can put the moment at the very start of a working period).
         needed = working_minutes_between(calendar_of(after), ORIGIN, moment)
     return coordinate(after, point_after) >= needed + link.lag_minutes
 
@@ -274,7 +274,7 @@ def test_progress_keeps_actuals_and_schedules_the_rest_after_the_status_date(net
             assert coordinate(activity, dates.early_start) >= coordinate(activity, STATUS)
     for link in links:
         if by_key[link.successor_key].actual_start is None:
-            assert link_holds(link, by_key, result, late=False), link
+            assert link_holds(link, by_key, result, late=False, milestone_at_moment=True), link
     shuffled_activities, shuffled_links = list(activities), list(links)
     random.shuffle(shuffled_activities)
     random.shuffle(shuffled_links)
